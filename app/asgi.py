@@ -1,0 +1,140 @@
+"""create_app(settings): the Litestar app serving every platform over one set of sandboxes."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Request, Response
+from litestar.datastructures import MutableScopeHeaders
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.errors import DomainError
+from app.health import VERSION, health
+from app.platforms import PLATFORMS
+from app.platforms.base import PlatformSpec
+from app.registry import SandboxRegistry, sandbox_for
+from app.settings import Settings
+
+log = logging.getLogger("paysandbox")
+
+# Routers outside the five contracts (control API, console), added when present.
+EXTRA_ROUTES: list[str] = ["app.sandbox.routes:ROUTES"]
+
+
+def load_platforms() -> list[PlatformSpec]:
+    specs: list[PlatformSpec] = []
+    for name in PLATFORMS:
+        module = importlib.import_module(f"app.platforms.{name}")
+        specs.append(module.PLATFORM)
+    return specs
+
+
+def _extra_routes() -> list[Any]:
+    handlers: list[Any] = []
+    for spec in EXTRA_ROUTES:
+        module_name, _, attr = spec.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue
+            raise
+        handlers.extend(getattr(module, attr))
+    return handlers
+
+
+def request_id_middleware(app: ASGIApp) -> ASGIApp:
+    """Echo ``X-Request-ID`` on every HTTP response (generated when the client sent none)."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        sent = None
+        for key, value in scope["headers"]:
+            if key == b"x-request-id":
+                sent = value.decode("latin-1")[:200]
+                break
+        request_id = sent or f"req_{uuid.uuid4().hex[:16]}"
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                if "x-request-id" not in headers:
+                    headers["X-Request-ID"] = request_id
+            await send(message)
+
+        await app(scope, receive, send_with_id)
+
+    return middleware
+
+
+def _generic_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, HTTPException):
+        return Response({"error": exc.detail, "status": exc.status_code}, status_code=exc.status_code)
+    if isinstance(exc, DomainError):
+        return Response({"error": exc.code, "message": exc.message}, status_code=400)
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return Response({"error": "internal_error", "message": "Internal server error"}, status_code=500)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.load()
+    registry = SandboxRegistry(settings)
+    platforms = load_platforms()
+    by_prefix = sorted(
+        ((prefix, spec) for spec in platforms for prefix in spec.path_prefixes), key=lambda p: -len(p[0])
+    )
+
+    def handle_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        path = request.url.path
+        for prefix, spec in by_prefix:
+            if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+                return spec.error_response(request, exc)
+        return _generic_error(request, exc)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await registry.start()
+        try:
+            yield
+        finally:
+            await registry.stop()
+
+    route_handlers: list[Any] = [health, *_extra_routes()]
+    for spec in platforms:
+        route_handlers.extend(spec.route_handlers)
+
+    app = Litestar(
+        route_handlers=route_handlers,
+        dependencies={"sandbox": Provide(sandbox_for)},
+        exception_handlers={Exception: handle_error},
+        lifespan=[lifespan],
+        middleware=[request_id_middleware],
+        openapi_config=OpenAPIConfig(
+            title="Paysandbox",
+            version=VERSION,
+            description="Payments sandbox serving the Cashier, Tribble, Nivo, T-Wallet and Drop contracts.",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin()],
+        ),
+        debug=False,
+    )
+    app.state.registry = registry
+    app.state.settings = settings
+    return app
+
+
+def create_app_from_env() -> Litestar:
+    """Factory for ``uvicorn --factory`` (the CLI passes its flags through PAYSANDBOX_*)."""
+    return create_app(Settings.load())

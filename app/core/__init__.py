@@ -1,0 +1,1 @@
+"""The shared core: knows nothing of HTTP. Platforms and simulators call these services."""

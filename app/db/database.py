@@ -1,0 +1,324 @@
+"""The database of one sandbox: one writer thread, read-only reader connections.
+
+Writes: every write is a plain function ``fn(conn) -> result`` run on the writer thread. The
+writer drains its queue and runs up to ``batch_max`` functions in one SQLite transaction, each
+inside its own SAVEPOINT, so one failing function (insufficient funds, constraint) rolls back
+only itself. Callers' futures are resolved after COMMIT, with a single hop back to the event
+loop per batch. No two coroutines can ever interleave statements in one transaction, because
+only the writer thread touches the write connection.
+
+Reads: ``read(fn)`` runs ``fn(conn)`` on a small pool of read-only connections (``mode=ro``),
+one thread hop per call, however many statements ``fn`` runs.
+
+Exclusive work (snapshot, restore, backup) runs on the writer thread between batches with no
+transaction open, so writers are paused and nothing half-written is ever copied.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from app.db.migrations import apply_migrations
+
+T = TypeVar("T")
+WriteFn = Callable[[sqlite3.Connection], Any]
+
+_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=10000",
+    "PRAGMA temp_store=MEMORY",
+)
+
+
+def connect(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
+    """Open a connection with the sandbox pragmas (autocommit mode: we issue BEGIN ourselves)."""
+    if read_only:
+        uri = f"file:{Path(path).resolve()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    for pragma in _PRAGMAS:
+        if read_only and "journal_mode" in pragma:
+            continue
+        conn.execute(pragma)
+    if read_only:
+        conn.execute("PRAGMA query_only=ON")
+    return conn
+
+
+@dataclass(slots=True)
+class _Job:
+    fn: WriteFn
+    future: asyncio.Future[Any]
+    loop: asyncio.AbstractEventLoop
+    exclusive: bool = False
+
+
+@dataclass(slots=True)
+class WriterStats:
+    batches: int = 0
+    jobs: int = 0
+    max_batch: int = 0
+
+
+def _settle(results: list[tuple[asyncio.Future[Any], Any, BaseException | None]]) -> None:
+    for future, value, error in results:
+        if future.done():
+            continue
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(value)
+
+
+class Writer:
+    """Owns the write connection on its own thread and group-commits queued write functions."""
+
+    def __init__(self, path: Path, batch_max: int = 512) -> None:
+        self.path = path
+        self.batch_max = max(1, batch_max)
+        self.stats = WriterStats()
+        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name=f"writer:{path.name}", daemon=True)
+        self._ready = threading.Event()
+        self._startup_error: BaseException | None = None
+        self._closed = False
+
+    def start(self) -> None:
+        self._thread.start()
+        self._ready.wait()
+        if self._startup_error is not None:
+            raise self._startup_error
+
+    async def submit(self, fn: WriteFn, *, exclusive: bool = False) -> Any:
+        if self._closed:
+            raise RuntimeError("database is closed")
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        self._queue.put(_Job(fn, future, loop, exclusive))
+        return await future
+
+    def close(self) -> None:
+        """Finish every queued job, then stop the thread (in-flight writes commit)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put(None)
+        self._thread.join()
+
+    # -- writer thread -------------------------------------------------------------------
+    def _run(self) -> None:
+        try:
+            conn = connect(self.path)
+        except BaseException as exc:  # pragma: no cover - reported to start()
+            self._startup_error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        pending: _Job | None = None
+        stop = False
+        try:
+            while not stop:
+                job = pending if pending is not None else self._queue.get()
+                pending = None
+                if job is None:
+                    break
+                if job.exclusive:
+                    self._run_exclusive(conn, job)
+                    continue
+                batch = [job]
+                while len(batch) < self.batch_max:
+                    try:
+                        nxt = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if nxt is None:
+                        stop = True
+                        break
+                    if nxt.exclusive:
+                        pending = nxt
+                        break
+                    batch.append(nxt)
+                self._run_batch(conn, batch)
+        finally:
+            conn.close()
+
+    def _run_exclusive(self, conn: sqlite3.Connection, job: _Job) -> None:
+        try:
+            result: tuple[Any, BaseException | None] = (job.fn(conn), None)
+        except BaseException as exc:
+            result = (None, exc)
+        job.loop.call_soon_threadsafe(_settle, [(job.future, result[0], result[1])])
+
+    def _run_batch(self, conn: sqlite3.Connection, batch: list[_Job]) -> None:
+        outcomes: list[tuple[_Job, Any, BaseException | None]] = []
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except BaseException as exc:
+            for job in batch:
+                outcomes.append((job, None, exc))
+            self._deliver(outcomes)
+            return
+        for job in batch:
+            conn.execute("SAVEPOINT job")
+            try:
+                value = job.fn(conn)
+            except BaseException as exc:
+                conn.execute("ROLLBACK TO job")
+                conn.execute("RELEASE job")
+                outcomes.append((job, None, exc))
+            else:
+                conn.execute("RELEASE job")
+                outcomes.append((job, value, None))
+        try:
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                conn.execute("ROLLBACK")
+            outcomes = [(job, None, exc) for job, _, _ in outcomes]
+        self.stats.batches += 1
+        self.stats.jobs += len(batch)
+        self.stats.max_batch = max(self.stats.max_batch, len(batch))
+        self._deliver(outcomes)
+
+    @staticmethod
+    def _deliver(outcomes: list[tuple[_Job, Any, BaseException | None]]) -> None:
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Any, BaseException | None]]]
+        by_loop = {}
+        for job, value, error in outcomes:
+            by_loop.setdefault(job.loop, []).append((job.future, value, error))
+        for loop, results in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # loop already closed
+                loop.call_soon_threadsafe(_settle, results)
+
+
+class Database:
+    """One SQLite file: migrations at open, a group-committing writer, read-only readers."""
+
+    def __init__(self, path: Path | str, *, batch_max: int = 512, read_connections: int = 4) -> None:
+        self.path = Path(path)
+        self.writer = Writer(self.path, batch_max)
+        self._read_connections = max(1, read_connections)
+        self._local = threading.local()
+        self._reader_conns: list[sqlite3.Connection] = []
+        self._reader_lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
+        self.opened = False
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def open(self) -> None:
+        """Create/migrate the file, start the writer and the reader pool (synchronous)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = connect(self.path)
+        try:
+            apply_migrations(conn)
+        finally:
+            conn.close()
+        self.writer.start()
+        self._executor = ThreadPoolExecutor(self._read_connections, thread_name_prefix=f"read:{self.path.name}")
+        self.opened = True
+
+    def close(self) -> None:
+        if not self.opened:
+            return
+        self.opened = False
+        self.writer.close()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+        with self._reader_lock:
+            for conn in self._reader_conns:
+                conn.close()
+            self._reader_conns.clear()
+
+    # -- writes --------------------------------------------------------------------------
+    async def write(self, fn: WriteFn) -> Any:
+        """Run ``fn(conn)`` in the writer's current batch (own savepoint); result after COMMIT."""
+        return await self.writer.submit(fn)
+
+    async def exclusive(self, fn: WriteFn) -> Any:
+        """Run ``fn(conn)`` on the writer between batches, no transaction open (writers paused)."""
+        return await self.writer.submit(fn, exclusive=True)
+
+    async def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
+        """Convenience write: one statement; returns lastrowid."""
+
+        def run(conn: sqlite3.Connection) -> int:
+            return int(conn.execute(sql, params).lastrowid or 0)
+
+        return int(await self.write(run))
+
+    # -- reads ---------------------------------------------------------------------------
+    def _reader(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path, read_only=True)
+            self._local.conn = conn
+            with self._reader_lock:
+                self._reader_conns.append(conn)
+        return conn
+
+    def _run_read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        conn = self._reader()
+        conn.execute("BEGIN")
+        try:
+            return fn(conn)
+        finally:
+            conn.execute("COMMIT")
+
+    async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn(conn)`` on a read-only connection in one consistent read transaction."""
+        if self._executor is None:
+            raise RuntimeError("database is not open")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._run_read, fn)
+
+    async def fetchone(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        return await self.read(lambda c: c.execute(sql, params).fetchone())
+
+    async def fetchall(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        return await self.read(lambda c: c.execute(sql, params).fetchall())
+
+    async def latency_ms(self) -> float:
+        start = time.perf_counter()
+        await self.fetchone("SELECT 1")
+        return (time.perf_counter() - start) * 1000.0
+
+    # -- whole-file copies (snapshots, workspaces) -----------------------------------------
+    async def backup_to(self, dest: Path) -> None:
+        """Consistent copy of the database into ``dest`` via the SQLite backup API."""
+
+        def run(conn: sqlite3.Connection) -> None:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            target = sqlite3.connect(str(dest))
+            try:
+                conn.backup(target)
+            finally:
+                target.close()
+
+        await self.exclusive(run)
+
+    async def restore_from(self, src: Path) -> None:
+        """Replace the whole content with ``src`` (backup API), then migrate it forward."""
+
+        def run(conn: sqlite3.Connection) -> None:
+            source = sqlite3.connect(str(src))
+            try:
+                source.backup(conn)
+            finally:
+                source.close()
+            apply_migrations(conn)
+
+        await self.exclusive(run)

@@ -1,0 +1,115 @@
+"""One running sandbox: its database, clock, scheduler, event bus and the services on them.
+
+``Sandbox`` is the composition root (the ``bootstrap()`` of cosmicpython): it builds the core
+services over one database file and lets each component install itself (``install(sandbox)``
+functions: register scheduler handlers, subscribe to events). Nothing is module-global, so
+one process can hold several sandboxes side by side (workspaces).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.core.clock import SandboxClock
+from app.core.events import EventBus
+from app.core.scheduler import Scheduler
+from app.db.database import Database
+from app.settings import Settings
+
+if TYPE_CHECKING:
+    from app.core.identity.service import IdentityService
+    from app.core.ledger.service import LedgerService
+    from app.core.ratelimit import RateLimiter
+    from simulators.hub import SimulatorHub
+
+log = logging.getLogger("paysandbox")
+
+# Components that install themselves on every sandbox, in order. Core first, then the
+# simulated world, then the platforms (which subscribe to events).
+INSTALLERS: list[str] = []
+
+Hook = Callable[["Sandbox"], Awaitable[None] | None]
+
+
+class Sandbox:
+    ledger: LedgerService
+    identity: IdentityService
+    ratelimits: RateLimiter
+    simulators: SimulatorHub
+
+    def __init__(self, settings: Settings, db_path: Path, name: str = "default") -> None:
+        self.settings = settings
+        self.name = name
+        self.db = Database(db_path, batch_max=settings.writer_batch, read_connections=settings.read_connections)
+        self.clock = SandboxClock()
+        self.scheduler = Scheduler(self.db, self.clock)
+        self.events = EventBus(self.db, self.clock)
+        self.started_monotonic = time.monotonic()
+        self.last_used = time.monotonic()
+        self.extras: dict[str, Any] = {}
+        self._on_start: list[Hook] = []
+        self._on_stop: list[Hook] = []
+        self.running = False
+        for spec in installers():
+            _load(spec)(self)
+
+    def on_start(self, hook: Hook) -> None:
+        self._on_start.append(hook)
+
+    def on_stop(self, hook: Hook) -> None:
+        self._on_stop.append(hook)
+
+    async def start(self) -> None:
+        await asyncio.to_thread(self.db.open)
+        await self.db.read(self.clock.load_from)
+        for hook in self._on_start:
+            result = hook(self)
+            if asyncio.iscoroutine(result):
+                await result
+        if self.settings.scheduler:
+            await self.scheduler.start()
+        self.running = True
+
+    async def stop(self) -> None:
+        if not self.running:
+            return
+        self.running = False
+        await self.scheduler.stop()
+        for hook in reversed(self._on_stop):
+            try:
+                result = hook(self)
+                if asyncio.iscoroutine(result):
+                    await result
+            except Exception:
+                log.exception("stop hook failed")
+        await asyncio.to_thread(self.db.close)
+
+    def touch(self) -> None:
+        self.last_used = time.monotonic()
+
+    async def save_clock(self) -> None:
+        await self.db.write(self.clock.save_to)
+        self.scheduler.wake()
+
+    @property
+    def uptime(self) -> float:
+        return time.monotonic() - self.started_monotonic
+
+
+def installers() -> list[str]:
+    from app.platforms import PLATFORMS
+
+    return INSTALLERS + [f"app.platforms.{name}:install" for name in PLATFORMS]
+
+
+def _load(spec: str) -> Callable[[Sandbox], None]:
+    module_name, _, attr = spec.partition(":")
+    module = importlib.import_module(module_name)
+    fn: Callable[[Sandbox], None] = getattr(module, attr)
+    return fn

@@ -1,0 +1,106 @@
+"""One frozen settings object, built from CLI flags and ``PAYSANDBOX_*`` environment variables.
+
+Precedence: explicit keyword (CLI flag) > environment variable > default.
+Every field is documented in README.md (a test checks that).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_EXAMPLE_DB = REPO_ROOT / "sandbox.db.example"
+
+
+def _as_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    db: Path = Path("./sandbox.db")
+    reload: bool = False
+    example_db: Path = DEFAULT_EXAMPLE_DB
+    # JWT signing secret; empty means "the per-sandbox secret stored in the database".
+    jwt_secret: str = ""
+    # In-memory rate limits of every platform; the control API can switch them too.
+    rate_limits: bool = True
+    # When set, /_sandbox requires "Authorization: Bearer <token>" or "X-Sandbox-Token".
+    control_token: str = ""
+    # bcrypt cost factor for password hashing (tests lower it).
+    bcrypt_rounds: int = 10
+    # Maximum postings the writer commits in one SQLite transaction.
+    writer_batch: int = 512
+    # Read-only connections served to readers.
+    read_connections: int = 4
+    # Run the background scheduler loop (due simulator work fires on the sandbox clock).
+    scheduler: bool = True
+    # Directory holding workspace databases (default: next to --db).
+    workspaces_dir: Path | None = None
+    # Maximum number of workspaces and seconds of idle before a workspace is closed.
+    max_workspaces: int = 200
+    workspace_idle_seconds: int = 900
+    max_open_workspaces: int = 32
+    log_level: str = "info"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build settings from ``PAYSANDBOX_*`` variables, then apply non-None overrides."""
+        env = dict(os.environ if env is None else env)
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            if f.name == "extra":
+                continue
+            raw = env.get(f"PAYSANDBOX_{f.name.upper()}")
+            if raw is None:
+                continue
+            values[f.name] = _coerce(f.name, raw)
+        for key, value in overrides.items():
+            if value is not None:
+                values[key] = _coerce(key, value) if isinstance(value, str) else value
+        for key in ("db", "example_db", "workspaces_dir"):
+            if key in values and values[key] is not None and not isinstance(values[key], Path):
+                values[key] = Path(values[key])
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+_TYPES: dict[str, type] = {
+    "host": str,
+    "port": int,
+    "db": Path,
+    "reload": bool,
+    "example_db": Path,
+    "jwt_secret": str,
+    "rate_limits": bool,
+    "control_token": str,
+    "bcrypt_rounds": int,
+    "writer_batch": int,
+    "read_connections": int,
+    "scheduler": bool,
+    "workspaces_dir": Path,
+    "max_workspaces": int,
+    "workspace_idle_seconds": int,
+    "max_open_workspaces": int,
+    "log_level": str,
+}
+
+
+def _coerce(name: str, raw: str) -> Any:
+    kind = _TYPES.get(name, str)
+    if kind is bool:
+        return _as_bool(raw)
+    if kind is int:
+        return int(raw)
+    if kind is Path:
+        return Path(raw)
+    return raw

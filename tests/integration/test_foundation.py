@@ -1,0 +1,101 @@
+"""Foundation: migrations, health, the CLI serving a real server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from litestar.testing import AsyncTestClient
+
+from app.db.migrations import apply_migrations, available_migrations
+from app.settings import Settings
+from tests.support.server import free_port
+
+
+def test_migrations_apply_on_empty_file_and_are_idempotent(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "m.db", isolation_level=None)
+    first = apply_migrations(conn)
+    assert first == [v for v, _, _ in available_migrations()]
+    assert apply_migrations(conn) == []
+    versions = [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")]
+    assert versions == first
+
+
+def test_migrating_forward_keeps_data(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "m.db", isolation_level=None)
+    apply_migrations(conn)
+    conn.execute("INSERT INTO sandbox_state (key, value) VALUES ('keep', 'me')")
+    newest = max(v for v, _, _ in available_migrations())
+    conn.execute("DELETE FROM schema_version WHERE version = ?", (newest,))
+    # Re-applying the newest migration must not touch earlier data (migrations are additive).
+    apply_migrations(conn)
+    assert conn.execute("SELECT value FROM sandbox_state WHERE key='keep'").fetchone()[0] == "me"
+
+
+async def test_health_reports_db(client: AsyncTestClient) -> None:
+    resp = await client.get("/api/health")
+    assert resp.status_code == 200
+    body = resp.json()
+    assert set(body) == {"status", "version", "uptime", "db", "dbLatencyMs", "timestamp"}
+    assert body["status"] == "ok" and body["db"] == "connected"
+    assert resp.headers["x-request-id"].startswith("req_")
+
+
+async def test_request_id_is_echoed(client: AsyncTestClient) -> None:
+    resp = await client.get("/api/health", headers={"X-Request-ID": "abc-123"})
+    assert resp.headers["x-request-id"] == "abc-123"
+
+
+async def test_openapi_schema_served(client: AsyncTestClient) -> None:
+    resp = await client.get("/schema/openapi.json")
+    assert resp.status_code == 200
+    assert "/api/health" in resp.json()["paths"]
+
+
+def test_settings_env_and_flags(tmp_path: Path) -> None:
+    env = {"PAYSANDBOX_PORT": "9001", "PAYSANDBOX_RATE_LIMITS": "false", "PAYSANDBOX_DB": str(tmp_path / "x.db")}
+    s = Settings.load(env=env)
+    assert s.port == 9001 and s.rate_limits is False and s.db == tmp_path / "x.db"
+    assert Settings.load(env=env, port=9002).port == 9002
+
+
+def test_cli_serve_starts_a_real_server(tmp_path: Path) -> None:
+    port = free_port()
+    db = tmp_path / "served.db"
+    env = {**os.environ, "PAYSANDBOX_EXAMPLE_DB": str(tmp_path / "absent.db"), "PAYSANDBOX_BCRYPT_ROUNDS": "4"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--db", str(db)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                resp = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1)
+                break
+            except httpx.HTTPError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    out = proc.stdout.read().decode() if proc.stdout else ""
+                    pytest.fail(f"server did not start: {out}")
+                time.sleep(0.1)
+        assert resp.status_code == 200 and resp.json()["db"] == "connected"
+        assert db.exists()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)
+
+
+def test_cli_help_lists_every_command() -> None:
+    out = subprocess.run([sys.executable, "-m", "app.cli", "--help"], capture_output=True, text=True, check=True)
+    for command in ("serve", "check", "seed", "reset", "loadtest"):
+        assert command in out.stdout
