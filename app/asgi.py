@@ -17,7 +17,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import DomainError
+from app.core.errors import Conflict, DomainError, Forbidden, NotFound, RateLimited, Unauthorized
 from app.health import VERSION, health
 from app.platforms import PLATFORMS
 from app.platforms.base import PlatformSpec
@@ -27,7 +27,7 @@ from app.settings import Settings
 log = logging.getLogger("paysandbox")
 
 # Routers outside the five contracts (control API, console), added when present.
-EXTRA_ROUTES: list[str] = ["app.sandbox.routes:ROUTES"]
+EXTRA_ROUTES: list[str] = ["app.sandbox.routes:ROUTES", "app.sandbox.workspaces:ROUTES", "app.sandbox.bench:ROUTES"]
 
 
 def load_platforms() -> list[PlatformSpec]:
@@ -59,6 +59,8 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
+        if scope["method"] == "DEL":  # T-Wallet's guide documents "DEL /profile/contact/<id>"
+            scope["method"] = "DELETE"
         sent = None
         for key, value in scope["headers"]:
             if key == b"x-request-id":
@@ -79,13 +81,36 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
+_DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (NotFound, 404),
+    (Conflict, 409),
+    (Unauthorized, 401),
+    (Forbidden, 403),
+    (RateLimited, 429),
+    (DomainError, 400),
+)
+
+
 def _generic_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """JSON errors outside the five contracts (health, /_sandbox): {"error": code, "message"}."""
     if isinstance(exc, HTTPException):
-        return Response({"error": exc.detail, "status": exc.status_code}, status_code=exc.status_code)
+        body: dict[str, Any] = {"error": _slug(exc.detail), "message": exc.detail}
+        extra = getattr(exc, "extra", None)
+        if extra:
+            body["details"] = extra
+        return Response(body, status_code=exc.status_code)
     if isinstance(exc, DomainError):
-        return Response({"error": exc.code, "message": exc.message}, status_code=400)
+        status = next(code for cls, code in _DOMAIN_STATUS if isinstance(exc, cls))
+        body = {"error": exc.code, "message": exc.message}
+        if exc.details:
+            body["details"] = exc.details
+        return Response(body, status_code=status)
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return Response({"error": "internal_error", "message": "Internal server error"}, status_code=500)
+
+
+def _slug(text: str) -> str:
+    return "_".join(text.lower().split())[:60] or "error"
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -120,7 +145,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={"sandbox": Provide(sandbox_for)},
         exception_handlers={Exception: handle_error},
         lifespan=[lifespan],
-        middleware=[request_id_middleware],
         openapi_config=OpenAPIConfig(
             title="Paysandbox",
             version=VERSION,
@@ -130,6 +154,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         debug=False,
     )
+    # Outside Litestar's router, so 404/405 answers carry X-Request-ID too and "DEL" is routed.
+    app.asgi_handler = request_id_middleware(app.asgi_handler)
     app.state.registry = registry
     app.state.settings = settings
     return app

@@ -49,6 +49,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         reload=bool(args.reload),
         log_level=settings.log_level,
         ws_max_size=16 * 1024 * 1024,
+        # Cashier documents "ping/pong every 54 seconds" and a 60 s idle timeout.
+        ws_ping_interval=54.0,
+        ws_ping_timeout=6.0,
         timeout_graceful_shutdown=10,
     )
     return 0

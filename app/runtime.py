@@ -32,7 +32,12 @@ log = logging.getLogger("paysandbox")
 
 # Components that install themselves on every sandbox, in order. Core first, then the
 # simulated world, then the platforms (which subscribe to events).
-INSTALLERS: list[str] = []
+INSTALLERS: list[str] = [
+    "app.core.ledger:install",
+    "app.core.identity:install",
+    "simulators:install",
+    "app.sandbox.log_redaction:install",  # tokens in query strings / headers never reach the log
+]
 
 Hook = Callable[["Sandbox"], Awaitable[None] | None]
 

@@ -65,6 +65,8 @@ class Scheduler:
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._owner_loop: asyncio.AbstractEventLoop | None = None
+        self._stopping = False
 
     def register(self, kind: str, handler: JobHandler) -> None:
         self._handlers[kind] = handler
@@ -100,7 +102,18 @@ class Scheduler:
         )
 
     async def run_due(self) -> int:
-        """Fire every due job in order; returns how many ran."""
+        """Fire every due job in order; returns how many ran.
+
+        Called from another event loop than the one the scheduler started on (a test driving
+        a server that runs in its own thread), the call is forwarded to the owning loop, so the
+        lock and the handlers always run where the sandbox lives.
+        """
+        owner = self._owner_loop
+        if owner is not None and owner.is_running() and owner is not asyncio.get_running_loop():
+            return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._run_due(), owner))
+        return await self._run_due()
+
+    async def _run_due(self) -> int:
         fired = 0
         async with self._lock:
             while True:
@@ -167,19 +180,30 @@ class Scheduler:
         return int(await self.db.write(run))
 
     async def start(self) -> None:
+        self._owner_loop = asyncio.get_running_loop()
         await self.recover()
         if self._task is None:
             self._task = asyncio.create_task(self._loop(), name="paysandbox-scheduler")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        """Stop the background loop. Robust to a cancel swallowed by ``wait_for`` (Python 3.11)."""
+        task = self._task
+        if task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        task.cancel()
+        while not task.done():
+            await asyncio.wait({task}, timeout=0.5)
+            if not task.done():
+                task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            task.result()
+        self._task = None
+        self._stopping = False
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self.run_due()
             except Exception:  # keep the loop alive; the failure is logged

@@ -4,4 +4,4 @@ Each package exposes ``PLATFORM`` (a ``PlatformSpec``) and ``install(sandbox)``.
 package's name here when it is ready to be served.
 """
 
-PLATFORMS: list[str] = []
+PLATFORMS: list[str] = ["cashier", "nivo", "twallet", "drop", "tribble"]

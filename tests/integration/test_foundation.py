@@ -99,3 +99,8 @@ def test_cli_help_lists_every_command() -> None:
     out = subprocess.run([sys.executable, "-m", "app.cli", "--help"], capture_output=True, text=True, check=True)
     for command in ("serve", "check", "seed", "reset", "loadtest"):
         assert command in out.stdout
+
+
+async def test_request_id_on_unknown_paths(client: AsyncTestClient) -> None:
+    resp = await client.get("/definitely/not/here", headers={"X-Request-ID": "r-404"})
+    assert resp.status_code == 404 and resp.headers["x-request-id"] == "r-404"

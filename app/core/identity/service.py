@@ -1,0 +1,573 @@
+"""IdentityService: users, passwords, JWT sessions, OTP/TOTP, verification tokens, the inbox.
+
+One identity serves all five platforms; each platform renders ``User`` in its own shape and
+checks its own field rules (Drop names/age, Nivo phones, Tribble password strength) before
+calling ``register``. Every write is one ``db.write`` (one savepoint); every expiry reads the
+sandbox clock.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from app.core.clock import SandboxClock
+from app.core.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from app.core.identity import inbox as inbox_sql
+from app.core.identity import otp
+from app.core.identity import tokens as tok
+from app.core.identity import users as usr
+from app.core.identity.models import (
+    KYC_STATUSES,
+    OTP_CHANNELS,
+    ROLES,
+    USER_STATUSES,
+    InboxMessage,
+    OtpChallenge,
+    Principal,
+    TokenPair,
+    User,
+    VerificationToken,
+    user_id_from_twallet_account,
+)
+from app.core.identity.passwords import hash_password, verify_password
+from app.db.database import Database
+
+_STATUS_ERRORS = {"locked": "account_locked", "suspended": "account_suspended", "deleted": "account_deleted"}
+
+
+class IdentityService:
+    def __init__(
+        self,
+        db: Database,
+        clock: SandboxClock,
+        *,
+        bcrypt_rounds: int = 10,
+        jwt_secret: str = "",
+        workspace: str = "default",
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.bcrypt_rounds = bcrypt_rounds
+        self.workspace = workspace
+        self._configured_secret = jwt_secret
+        self._secret = jwt_secret
+        self.revoked = tok.RevocationCache()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Load the signing secret and the revocation cache (an ``on_start`` hook; also after a restore)."""
+        if not self._configured_secret:
+            self._secret = str(await self.db.write(tok.load_or_create_secret))
+        now = self.clock.time()
+        await self.db.read(lambda conn: self.revoked.load(conn, now))
+
+    reload = start
+
+    @property
+    def secret(self) -> str:
+        if not self._secret:
+            raise RuntimeError("identity service is not started")
+        return self._secret
+
+    # -- users -------------------------------------------------------------------------------
+    async def register(
+        self,
+        email: str,
+        password: str,
+        *,
+        first_name: str,
+        last_name: str,
+        phone: str | None = None,
+        date_of_birth: str | None = None,
+        account_type: str = "individual",
+        country: str | None = None,
+        roles: Iterable[str] = ("user",),
+        status: str = "active",
+        kyc_status: str = "pending",
+        kyc_tier: int = 0,
+    ) -> User:
+        if not isinstance(password, str) or not password:
+            raise ValidationFailed("password is required", code="validation_error", field="password")
+        email_norm = usr.normalize_email(email)
+        existing = await self.db.read(lambda conn: usr.get_by(conn, "email_norm", email_norm))
+        if existing is not None:  # fail fast before spending a bcrypt hash; the write re-checks
+            raise Conflict("email is already registered", code="email_taken", field="email")
+        hashed = await hash_password(password, self.bcrypt_rounds)
+        role_tuple = tuple(roles)
+        now = self.clock.time()
+
+        def run(conn: sqlite3.Connection) -> User:
+            return usr.insert_user(
+                conn,
+                now,
+                email=email,
+                password_hash=hashed,
+                first_name=first_name,
+                last_name=last_name,
+                phone=phone,
+                date_of_birth=date_of_birth,
+                account_type=account_type,
+                country=country,
+                roles=role_tuple,
+                status=status,
+                kyc_status=kyc_status,
+                kyc_tier=kyc_tier,
+            )
+
+        user: User = await self.db.write(run)
+        return user
+
+    async def authenticate(self, email: str, password: str) -> User:
+        email_norm = usr.normalize_email(email)
+
+        def read(conn: sqlite3.Connection) -> tuple[User | None, str | None]:
+            user = usr.get_by(conn, "email_norm", email_norm)
+            return user, (usr.password_hash_of(conn, user.id) if user else None)
+
+        user, hashed = await self.db.read(read)
+        if user is None or hashed is None:
+            raise NotFound("user not found", code="user_not_found")
+        if not isinstance(password, str) or not await verify_password(password, hashed):
+            raise Unauthorized("invalid email or password", code="invalid_credentials")
+        if user.status in _STATUS_ERRORS:
+            raise Forbidden(f"account is {user.status}", code=_STATUS_ERRORS[user.status])
+        now = self.clock.time()
+
+        def record(conn: sqlite3.Connection) -> User:
+            conn.execute("UPDATE users SET last_login_at = ? WHERE id = ?", (now, user.id))
+            return usr.require(conn, user.id)
+
+        logged_in: User = await self.db.write(record)
+        return logged_in
+
+    async def _get(self, column: str, value: Any) -> User | None:
+        if value is None or value == "":
+            return None
+        return await self.db.read(lambda conn: usr.get_by(conn, column, value))
+
+    async def get_user(self, user_id: int) -> User | None:
+        try:
+            return await self._get("id", int(user_id))
+        except (TypeError, ValueError):
+            return None
+
+    async def by_uuid(self, uuid: str) -> User | None:
+        return await self._get("uuid", str(uuid).lower())
+
+    async def by_email(self, email: str) -> User | None:
+        return await self._get("email_norm", usr.normalize_email(email))
+
+    async def by_phone(self, phone: str) -> User | None:
+        return await self._get("phone", phone)
+
+    async def by_drop_id(self, drop_id: str) -> User | None:
+        return await self._get("drop_id", drop_id)
+
+    async def by_profile_id(self, profile_id: str) -> User | None:
+        return await self._get("profile_id", profile_id)
+
+    async def by_twallet_account_id(self, account_id: str) -> User | None:
+        user_id = user_id_from_twallet_account(account_id)
+        return None if user_id is None else await self.get_user(user_id)
+
+    async def _update(self, user_id: int, fields: dict[str, Any]) -> User:
+        now = self.clock.time()
+        user: User = await self.db.write(lambda conn: usr.update_fields(conn, user_id, now, fields))
+        return user
+
+    async def update_profile(self, user_id: int, **fields: Any) -> User:
+        unknown = set(fields) - set(usr.PROFILE_FIELDS)
+        if unknown:
+            raise ValidationFailed(f"cannot update {', '.join(sorted(unknown))}", code="validation_error")
+        if "account_type" in fields:
+            usr.check_choice("account_type", fields["account_type"], ("individual", "business"))
+        return await self._update(user_id, fields)
+
+    async def change_password(self, user_id: int, current_password: str, new_password: str) -> None:
+        hashed = await self.db.read(lambda conn: usr.password_hash_of(conn, user_id))
+        if hashed is None:
+            raise NotFound("user not found", code="user_not_found")
+        if not await verify_password(current_password or "", hashed):
+            raise Unauthorized("current password is wrong", code="invalid_credentials")
+        if not isinstance(new_password, str) or not new_password:
+            raise ValidationFailed("password is required", code="validation_error", field="password")
+        new_hash = await hash_password(new_password, self.bcrypt_rounds)
+        await self._update(user_id, {"password_hash": new_hash})
+        await self.revoke_all(user_id)
+
+    async def set_kyc(self, user_id: int, status: str, tier: int | None = None) -> User:
+        usr.check_choice("kyc_status", status, KYC_STATUSES)
+        fields: dict[str, Any] = {"kyc_status": status}
+        if tier is not None:
+            if not 0 <= int(tier) <= 3:
+                raise ValidationFailed("kyc_tier must be 0..3", code="validation_error", field="kyc_tier")
+            fields["kyc_tier"] = int(tier)
+        return await self._update(user_id, fields)
+
+    async def set_status(self, user_id: int, status: str) -> User:
+        usr.check_choice("status", status, USER_STATUSES)
+        if status == "deleted":
+            return await self.soft_delete(user_id)
+        return await self._update(user_id, {"status": status})
+
+    async def add_role(self, user_id: int, role: str) -> User:
+        usr.check_choice("role", role, ROLES)
+        user = await self.get_user(user_id)
+        if user is None:
+            raise NotFound("user not found", code="user_not_found")
+        return await self._update(user_id, {"roles": ",".join(sorted(user.roles | {role}))})
+
+    async def soft_delete(self, user_id: int) -> User:
+        now = self.clock.time()
+
+        def run(conn: sqlite3.Connection) -> tuple[User, list[tuple[str, float]]]:
+            user = usr.update_fields(conn, user_id, now, {"status": "deleted", "deleted_at": now})
+            revoked = tok.revoke_where(conn, now, "user_deleted", "user_id = ? AND expires_at > ?", (user_id, now))
+            return user, revoked
+
+        user, revoked = await self.db.write(run)
+        self.revoked.add(revoked, now)
+        return user
+
+    # -- authorization helpers -----------------------------------------------------------------
+    @staticmethod
+    def ensure_owner(user: User, owner_user_id: int | None) -> None:
+        """A user only ever sees and moves their own resources (admins see all)."""
+        if owner_user_id != user.id and not user.is_admin:
+            raise Forbidden("resource belongs to another user", code="forbidden")
+
+    @staticmethod
+    def ensure_admin(user: User) -> None:
+        if not user.is_admin:
+            raise Forbidden("admin role required", code="forbidden")
+
+    # -- tokens --------------------------------------------------------------------------------
+    def _claims(
+        self, user: User, *, typ: str, jti: str, family: str, platform: str, scope: str, iat: int, exp: int
+    ) -> dict[str, Any]:
+        return {
+            "sub": user.uuid,
+            "uid": user.id,
+            "role": user.role,
+            "scope": scope,
+            "plat": platform,
+            "ws": self.workspace,
+            "jti": jti,
+            "fam": family,
+            "iat": iat,
+            "exp": exp,
+            "typ": typ,
+        }
+
+    def _build_pair(
+        self,
+        conn: sqlite3.Connection,
+        user: User,
+        *,
+        now: float,
+        platform: str,
+        ttl: int,
+        refresh_ttl: int | None,
+        scope: str,
+        extra: dict[str, Any],
+        family: str | None = None,
+    ) -> TokenPair:
+        iat = int(now)
+        family = family or tok.new_jti()
+        jti = tok.new_jti()
+        exp = iat + int(ttl)
+        access = {
+            **extra,
+            **self._claims(
+                user, typ="access", jti=jti, family=family, platform=platform, scope=scope, iat=iat, exp=exp
+            ),
+        }
+        rows = [(jti, user.id, "access", family, platform, scope, now, float(exp))]
+        refresh_token = None
+        refresh_exp: float | None = None
+        if refresh_ttl is not None:
+            rjti = tok.new_jti()
+            rexp = iat + int(refresh_ttl)
+            refresh = {
+                **extra,
+                **self._claims(
+                    user, typ="refresh", jti=rjti, family=family, platform=platform, scope=scope, iat=iat, exp=rexp
+                ),
+            }
+            refresh_token = tok.encode(refresh, self.secret)
+            refresh_exp = float(rexp)
+            rows.append((rjti, user.id, "refresh", family, platform, scope, now, refresh_exp))
+        conn.executemany(
+            "INSERT INTO auth_tokens (jti, user_id, kind, family, platform, scope, issued_at, expires_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        return TokenPair(
+            access_token=tok.encode(access, self.secret),
+            refresh_token=refresh_token,
+            expires_at=float(exp),
+            jti=jti,
+            refresh_expires_at=refresh_exp,
+            ttl=int(ttl),
+        )
+
+    async def issue_tokens(
+        self,
+        user: User,
+        *,
+        platform: str,
+        ttl: int,
+        refresh_ttl: int | None = None,
+        scope: str = "full",
+        extra_claims: dict[str, Any] | None = None,
+    ) -> TokenPair:
+        extra = {k: v for k, v in (extra_claims or {}).items() if k not in tok.RESERVED_CLAIMS}
+        now = self.clock.time()
+
+        def run(conn: sqlite3.Connection) -> TokenPair:
+            return self._build_pair(
+                conn, user, now=now, platform=platform, ttl=ttl, refresh_ttl=refresh_ttl, scope=scope, extra=extra
+            )
+
+        pair: TokenPair = await self.db.write(run)
+        return pair
+
+    def decode_access(self, token: str) -> dict[str, Any]:
+        """Signature, type, expiry, workspace and revocation checks; no database round trip."""
+        claims = tok.decode(_strip_bearer(token), self.secret, now=self.clock.time(), expected_type="access")
+        if claims.get("ws") != self.workspace:
+            raise Unauthorized("token belongs to another workspace", code="invalid_token")
+        if claims["jti"] in self.revoked:
+            raise Unauthorized("token has been revoked", code="token_revoked")
+        return claims
+
+    async def verify_access(self, token: str) -> Principal:
+        claims = self.decode_access(token)
+        user = await self.get_user(claims.get("uid", 0))
+        if user is None or user.uuid != claims.get("sub") or user.status == "deleted":
+            raise Unauthorized("token's user no longer exists", code="invalid_token")
+        return Principal(user=user, claims=claims, jti=str(claims["jti"]), scope=str(claims.get("scope", "full")))
+
+    async def refresh(self, refresh_token: str, *, ttl: int, refresh_ttl: int) -> TokenPair:
+        now = self.clock.time()
+        claims = tok.decode(_strip_bearer(refresh_token), self.secret, now=now, expected_type="refresh")
+        if claims.get("ws") != self.workspace:
+            raise Unauthorized("token belongs to another workspace", code="invalid_token")
+        jti = str(claims["jti"])
+        extra = {k: v for k, v in claims.items() if k not in tok.RESERVED_CLAIMS}
+
+        def run(conn: sqlite3.Connection) -> tuple[str, TokenPair | None, list[tuple[str, float]]]:
+            row = conn.execute("SELECT * FROM auth_tokens WHERE jti = ? AND kind = 'refresh'", (jti,)).fetchone()
+            if row is None:
+                return "invalid", None, []
+            if row["revoked_at"] is not None or row["used_at"] is not None:
+                # Reuse of a rotated (or revoked) refresh token: the whole session family dies.
+                revoked = tok.revoke_where(conn, now, "refresh_reuse", "family = ?", (row["family"],))
+                return "revoked", None, revoked
+            user = usr.get_by(conn, "id", int(row["user_id"]))
+            if user is None or user.status == "deleted":
+                return "invalid", None, []
+            conn.execute("UPDATE auth_tokens SET used_at = ? WHERE jti = ?", (now, jti))
+            # The access token of the rotated pair is retired with it.
+            retired = tok.revoke_where(
+                conn, now, "rotated", "family = ? AND kind = 'access' AND expires_at > ?", (row["family"], now)
+            )
+            pair = self._build_pair(
+                conn,
+                user,
+                now=now,
+                platform=row["platform"],
+                ttl=ttl,
+                refresh_ttl=refresh_ttl,
+                scope=row["scope"],
+                extra=extra,
+                family=row["family"],
+            )
+            return "ok", pair, retired
+
+        outcome, pair, revoked = await self.db.write(run)
+        self.revoked.add(revoked, now)
+        if outcome == "revoked":
+            raise Unauthorized("refresh token has already been used or revoked", code="token_revoked")
+        if outcome != "ok" or pair is None:
+            raise Unauthorized("refresh token is not valid", code="invalid_token")
+        return pair
+
+    async def revoke(self, jti: str) -> None:
+        """Log out: revoke the token and every token of its login session (same family)."""
+        now = self.clock.time()
+
+        def run(conn: sqlite3.Connection) -> list[tuple[str, float]]:
+            row = conn.execute("SELECT family FROM auth_tokens WHERE jti = ?", (jti,)).fetchone()
+            if row is None:
+                return []
+            return tok.revoke_where(conn, now, "logout", "family = ?", (row[0],))
+
+        self.revoked.add(await self.db.write(run), now)
+
+    async def revoke_all(self, user_id: int) -> None:
+        now = self.clock.time()
+        revoked = await self.db.write(
+            lambda conn: tok.revoke_where(conn, now, "revoke_all", "user_id = ? AND expires_at > ?", (user_id, now))
+        )
+        self.revoked.add(revoked, now)
+
+    async def mint_token(self, email: str, expires_in: int) -> TokenPair:
+        """Control API: a token for any user with any lifetime (0 or negative = already expired)."""
+        user = await self.by_email(email)
+        if user is None:
+            raise NotFound("user not found", code="user_not_found")
+        return await self.issue_tokens(user, platform="sandbox", ttl=int(expires_in))
+
+    # -- OTP / TOTP / verification tokens --------------------------------------------------------
+    async def start_otp(self, user_id: int, purpose: str, channel: str) -> OtpChallenge:
+        if channel not in OTP_CHANNELS:
+            raise ValidationFailed(f"channel must be one of {', '.join(OTP_CHANNELS)}", code="validation_error")
+        now = self.clock.time()
+
+        def run(conn: sqlite3.Connection) -> OtpChallenge:
+            user = usr.require(conn, user_id)
+            if user.status == "deleted":
+                raise NotFound("user not found", code="user_not_found", user_id=user_id)
+            if channel == "email":
+                recipient = user.email
+            elif channel in ("sms", "whatsapp"):
+                if not user.phone:
+                    raise ValidationFailed("user has no phone number", code="phone_missing")
+                recipient = user.phone
+            else:
+                recipient = user.phone or user.email
+            # A new code supersedes older pending codes for the same purpose.
+            conn.execute(
+                "UPDATE otp_challenges SET status = 'expired' WHERE user_id = ? AND purpose = ? AND status = 'pending'",
+                (user_id, purpose),
+            )
+            challenge = otp.create_challenge_in(
+                conn, now, user_id=user_id, purpose=purpose, channel=channel, recipient=recipient
+            )
+            if channel != "user_admin":
+                inbox_sql.deliver_in(
+                    conn,
+                    now,
+                    channel,
+                    recipient,
+                    f"Your {purpose} code",
+                    f"Your {purpose} verification code is {challenge.code}. It expires in {otp.OTP_TTL // 60} minutes.",
+                    code=challenge.code,
+                    purpose=purpose,
+                    user_id=user_id,
+                )
+            return challenge
+
+        challenge: OtpChallenge = await self.db.write(run)
+        return challenge
+
+    async def verify_otp(
+        self, user_id: int, purpose: str, code: str, *, challenge_id: str | None = None, ttl: int = otp.VERIFICATION_TTL
+    ) -> VerificationToken:
+        now = self.clock.time()
+        outcome: otp.OtpOutcome = await self.db.write(
+            lambda conn: otp.check_code_in(
+                conn, now, user_id=user_id, purpose=purpose, code=code, challenge_id=challenge_id, ttl=ttl
+            )
+        )
+        if outcome.result == "ok" and outcome.token is not None:
+            return outcome.token
+        if outcome.result == "expired":
+            raise ValidationFailed("the code has expired", code="otp_expired", challenge_id=outcome.challenge_id)
+        if outcome.result == "locked":
+            raise ValidationFailed(
+                "too many wrong codes; request a new one", code="otp_locked", challenge_id=outcome.challenge_id
+            )
+        if outcome.result == "missing":
+            raise ValidationFailed("no pending code for this purpose", code="invalid_otp", attempts_remaining=0)
+        raise ValidationFailed(
+            "the code is not valid",
+            code="invalid_otp",
+            challenge_id=outcome.challenge_id,
+            attempts_remaining=outcome.attempts_remaining,
+        )
+
+    async def enable_totp(self, user_id: int) -> tuple[str, str]:
+        secret = otp.new_totp_secret()
+        user = await self._update(user_id, {"totp_secret": secret, "totp_enabled": 1, "totp_last_counter": None})
+        return secret, otp.totp_uri(secret, user.email)
+
+    async def disable_totp(self, user_id: int) -> User:
+        return await self._update(user_id, {"totp_secret": None, "totp_enabled": 0, "totp_last_counter": None})
+
+    async def current_totp(self, user_id: int) -> str:
+        """Sandbox convenience (control API, tests): the TOTP code valid now on the sandbox clock."""
+        secret, enabled, _ = await self.db.read(lambda conn: usr.totp_state(conn, user_id))
+        if not enabled or not secret:
+            raise ValidationFailed("TOTP is not enabled for this user", code="totp_not_enabled")
+        return str(otp.pyotp.TOTP(secret).at(int(self.clock.time())))
+
+    async def verify_totp(
+        self, user_id: int, purpose: str, code: str, *, ttl: int = otp.VERIFICATION_TTL
+    ) -> VerificationToken:
+        now = self.clock.time()
+
+        def run(conn: sqlite3.Connection) -> VerificationToken | str:
+            secret, enabled, last_counter = usr.totp_state(conn, user_id)
+            if not enabled or not secret:
+                return "totp_not_enabled"
+            counter = otp.totp_counter_for(secret, code, now)
+            if counter is None or (last_counter is not None and counter <= int(last_counter)):
+                return "invalid_otp"  # wrong, or a replay of an already used code
+            conn.execute("UPDATE users SET totp_last_counter = ? WHERE id = ?", (counter, user_id))
+            return otp.issue_verification_in(conn, now, user_id=user_id, purpose=purpose, method="totp", ttl=ttl)
+
+        result = await self.db.write(run)
+        if result == "totp_not_enabled":
+            raise ValidationFailed("TOTP is not enabled for this user", code="totp_not_enabled")
+        if isinstance(result, str):
+            raise ValidationFailed("the code is not valid", code="invalid_otp")
+        return result
+
+    async def consume_verification_token(self, user_id: int, purpose: str, token: str) -> None:
+        now = self.clock.time()
+        ok = await self.db.write(
+            lambda conn: otp.consume_in(conn, now, user_id=user_id, purpose=purpose, token=str(token or ""))
+        )
+        if not ok:
+            raise ValidationFailed(
+                "verification token is invalid, expired, already used or for another purpose",
+                code="invalid_verification_token",
+            )
+
+    async def pending_challenges(self, user_id: int) -> list[OtpChallenge]:
+        now = self.clock.time()
+        return await self.db.read(lambda conn: otp.pending_in(conn, now, user_id))
+
+    # -- inbox ---------------------------------------------------------------------------------
+    async def deliver(
+        self,
+        channel: str,
+        to: str,
+        subject: str,
+        body: str,
+        *,
+        code: str | None = None,
+        purpose: str | None = None,
+        user_id: int | None = None,
+    ) -> int:
+        now = self.clock.time()
+        message_id: int = await self.db.write(
+            lambda conn: inbox_sql.deliver_in(
+                conn, now, channel, to, subject, body, code=code, purpose=purpose, user_id=user_id
+            )
+        )
+        return message_id
+
+    async def inbox(self, to: str | None = None, purpose: str | None = None, limit: int = 50) -> list[InboxMessage]:
+        return await self.db.read(lambda conn: inbox_sql.list_in(conn, to, purpose, limit))
+
+
+def _strip_bearer(token: str) -> str:
+    token = (token or "").strip() if isinstance(token, str) else ""
+    if token[:7].lower() == "bearer ":
+        token = token[7:].strip()
+    return token

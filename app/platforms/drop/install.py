@@ -1,0 +1,32 @@
+"""install(sandbox): the banks simulator and the settlement handler of Drop remittances."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from app.platforms.drop.payments import REMITTANCE_KIND, resume_settlements, settle_remittance
+from app.platforms.drop.records import FeatureFlags
+from simulators.banks import install as install_banks
+
+if TYPE_CHECKING:
+    from app.runtime import Sandbox
+
+
+def install(sandbox: Sandbox) -> None:
+    install_banks(sandbox)  # sandbox.extras["banks"]
+    sandbox.extras["drop_flags"] = FeatureFlags(sandbox)
+
+    async def settle(op: Any, outcome: Any) -> None:
+        await settle_remittance(sandbox, op.ref, outcome.status, outcome.error_message)
+
+    def register(_: Sandbox) -> None:
+        sandbox.simulators.operations.register(REMITTANCE_KIND, settle)
+
+    async def resume(_: Sandbox) -> None:
+        await resume_settlements(sandbox)
+
+    if getattr(sandbox, "simulators", None) is not None:
+        register(sandbox)
+    else:  # simulators installed after Drop: register once everything is built
+        sandbox.on_start(register)
+    sandbox.on_start(resume)

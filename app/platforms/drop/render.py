@@ -1,0 +1,138 @@
+"""Core values -> Drop's field formats: ids, JSON-number amounts, ISO times, masked numbers."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from app.core.clock import iso
+from app.core.money import to_float
+from app.platforms.drop.corridors import COUNTRIES, eta_for
+from app.platforms.drop.schemas import (
+    DropQrPaymentDetail,
+    DropReceipt,
+    DropReceiptParty,
+    DropRemittanceDetail,
+    DropTransactionItem,
+)
+
+
+def new_id(prefix: str) -> str:
+    """Drop ids: ``<prefix>_<16 hex>`` (e.g. ``tx_rem_...``, ``noti_...``, ``cmp_...``)."""
+    return f"{prefix}_{secrets.token_hex(8)}"
+
+
+def amount(minor: int, currency: str) -> float:
+    return to_float(minor, currency)
+
+
+def when(ts: float | None) -> str | None:
+    return None if ts is None else iso(ts)
+
+
+def rate(value: Decimal | str) -> float:
+    return float(Decimal(value))
+
+
+def percent(fee_rate: Decimal) -> float:
+    """0.005 -> 0.5 (``feePercent``)."""
+    return float(fee_rate * 100)
+
+
+def mask_account(number: str) -> str:
+    """``*****5678``: five stars and the last four characters (digits and letters only)."""
+    plain = "".join(ch for ch in number if ch.isalnum())
+    return "*****" + plain[-4:]
+
+
+def mask_card(last4: str) -> str:
+    return f"---- ---- ---- {last4}"
+
+
+def anonymise(first_name: str, last_name: str) -> str:
+    """Customer names on a merchant's list: first name + last initial (``Jane D.``)."""
+    initial = last_name.strip()[:1]
+    return f"{first_name.strip()} {initial}." if initial else first_name.strip()
+
+
+# -- transactions (rows of drop_transactions) ----------------------------------------------------
+
+
+def tx_item(row: Mapping[str, Any]) -> DropTransactionItem:
+    """List form: amounts negated (always shown as outgoing)."""
+    cur = row["currency"]
+    return DropTransactionItem(
+        id=row["id"],
+        type=row["type"],
+        status=row["status"],
+        amount=-amount(row["amount"], cur),
+        currency=cur,
+        created_at=iso(row["created_at"]),
+        updated_at=iso(row["updated_at"]),
+        recipient_name=row["recipient_name"],
+        merchant_name=row["merchant_name"],
+    )
+
+
+def tx_detail(row: Mapping[str, Any]) -> DropRemittanceDetail | DropQrPaymentDetail:
+    cur = row["currency"]
+    if row["type"] == "remittance":
+        return DropRemittanceDetail(
+            id=row["id"],
+            type="remittance",
+            status=row["status"],
+            send_amount=amount(row["amount"], cur),
+            send_currency=cur,
+            receive_amount=amount(row["receive_amount"], row["receive_currency"]),
+            receive_currency=row["receive_currency"],
+            exchange_rate=rate(row["exchange_rate"]),
+            fee=amount(row["fee"], cur),
+            total=amount(row["amount"] + row["fee"], cur),
+            recipient_name=row["recipient_name"],
+            recipient_country=country_name(row["recipient_country"]),
+            created_at=iso(row["created_at"]),
+            completed_at=when(row["completed_at"]),
+        )
+    return DropQrPaymentDetail(
+        id=row["id"],
+        type="qr_payment",
+        status=row["status"],
+        amount=amount(row["amount"], cur),
+        currency=cur,
+        fee=amount(row["fee"], cur),
+        total=amount(row["amount"] + row["fee"], cur),
+        merchant_name=row["merchant_name"],
+        merchant_id=row["merchant_id"],
+        created_at=iso(row["created_at"]),
+        completed_at=when(row["completed_at"]),
+    )
+
+
+def receipt(row: Mapping[str, Any]) -> DropReceipt:
+    cur = row["currency"]
+    remittance = row["type"] == "remittance"
+    processing = row["status"] == "processing"
+    return DropReceipt(
+        transaction_id=row["id"],
+        date=iso(row["created_at"]),
+        type=row["type"],
+        amount=amount(row["amount"], cur),
+        currency=cur,
+        fee=amount(row["fee"], cur),
+        exchange_rate=rate(row["exchange_rate"]) if remittance else None,
+        receive_amount=amount(row["receive_amount"], row["receive_currency"]) if remittance else None,
+        receive_currency=row["receive_currency"] if remittance else None,
+        recipient=DropReceiptParty(row["recipient_name"], row["recipient_country"]) if remittance else None,
+        merchant=None if remittance else DropReceiptParty(row["merchant_name"]),
+        reference=row["id"],
+        status=row["status"],
+        estimated_completion=eta_for(row["recipient_country"]) if remittance and processing else None,
+        completed_at=when(row["completed_at"]),
+    )
+
+
+def country_name(code: str | None) -> str:
+    found = COUNTRIES.get(code or "")
+    return found.name if found else (code or "")

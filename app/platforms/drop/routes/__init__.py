@@ -1,0 +1,1 @@
+"""Drop's route handlers, one module per resource."""

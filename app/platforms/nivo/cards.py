@@ -1,0 +1,289 @@
+"""Virtual cards (Flow 8) at /api/v1/wallet/...: issue, list, get, freeze, unfreeze, limits, cancel.
+
+The full number and CVV are generated once (Luhn-valid, BIN 4000), returned in the create
+response and never stored: the table keeps the masked number, the last four digits and a salted
+SHA-256 of the number. A frozen card refuses limit changes until unfrozen; a cancelled card
+refuses every change (as an issuer would: cancellation is final).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+import uuid
+
+from litestar import Router, delete, get, patch, post
+from litestar.di import Provide
+
+from app.core.clock import utc_from_ts
+from app.core.money import exponent, parse_amount
+from app.platforms.nivo import render
+from app.platforms.nivo import schemas as s
+from app.platforms.nivo.auth import NivoCaller, provide_caller
+from app.platforms.nivo.errors import NivoError
+from app.platforms.nivo.wallets import NivoWallet, get_wallet_in, normalize_uuid, require_active, wallet_of
+from app.registry import SandboxDep
+from app.runtime import Sandbox
+
+BIN = "4000"
+DEFAULT_DAILY_MAJOR = 50_000
+DEFAULT_MONTHLY_MAJOR = 500_000
+MAX_CARDS_PER_WALLET = 5
+VALID_YEARS = 3
+CVV_MESSAGE = "Save your card details securely. CVV will not be shown again."
+
+
+def luhn_check_digit(partial: str) -> str:
+    total = 0
+    for i, ch in enumerate(reversed(partial)):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+def luhn_valid(number: str) -> bool:
+    return number.isdigit() and luhn_check_digit(number[:-1]) == number[-1]
+
+
+def new_card_number() -> str:
+    body = BIN + "".join(str(secrets.randbelow(10)) for _ in range(11))
+    return body + luhn_check_digit(body)
+
+
+def mask(number: str) -> str:
+    return f"{number[:4]} **** **** {number[-4:]}"
+
+
+def number_hash(card_id: str, number: str) -> str:
+    return hashlib.sha256(f"{card_id}:{number}".encode()).hexdigest()
+
+
+def _get_card_in(conn: sqlite3.Connection, card_id: str) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = conn.execute("SELECT * FROM nivo_cards WHERE id = ?", (card_id,)).fetchone()
+    return row
+
+
+async def _card_of(sandbox: Sandbox, card_id: str, user_id: int) -> tuple[sqlite3.Row, NivoWallet]:
+    key = normalize_uuid(card_id)
+
+    def read(conn: sqlite3.Connection) -> tuple[sqlite3.Row | None, NivoWallet | None]:
+        row = _get_card_in(conn, key) if key else None
+        return row, (get_wallet_in(conn, row["wallet_id"]) if row is not None else None)
+
+    row, wallet = await sandbox.db.read(read)
+    if row is None or wallet is None:
+        raise NivoError("NOT_FOUND", "Card not found")
+    if row["user_id"] != user_id:
+        raise NivoError("FORBIDDEN", "Card does not belong to the authenticated user")
+    return row, wallet
+
+
+@post(
+    "/wallets/{wallet_id:str}/cards",
+    status_code=201,
+    summary="Issue a virtual card (CVV shown once)",
+    operation_id="nivoCreateCard",
+    responses=s.ERROR_RESPONSES,
+)
+async def create_card(
+    wallet_id: str, data: s.CreateCardRequest, caller: NivoCaller, sandbox: SandboxDep
+) -> s.CardCreatedEnvelope:
+    w = await wallet_of(sandbox, wallet_id, caller.user.id)
+    holder = " ".join((data.card_holder_name or caller.user.full_name).split())
+    if not 2 <= len(holder) <= 26 or not all(ch.isalpha() or ch in " .'-" for ch in holder):
+        raise NivoError("VALIDATION_ERROR", "card_holder_name must be 2-26 letters (spaces, . ' - allowed)")
+    require_active(w)
+    card_id = str(uuid.uuid4())
+    number = new_card_number()
+    cvv = f"{secrets.randbelow(1000):03d}"
+    now = sandbox.clock.time()
+    dt = utc_from_ts(now)
+    expiry_month, expiry_year = dt.month, dt.year + VALID_YEARS
+    scale = 10 ** exponent(w.currency)
+    daily, monthly = (
+        min(DEFAULT_DAILY_MAJOR * scale, w.daily_limit),
+        min(DEFAULT_MONTHLY_MAJOR * scale, w.monthly_limit),
+    )
+
+    def run(conn: sqlite3.Connection) -> sqlite3.Row | None:
+        live = conn.execute(
+            "SELECT COUNT(*) FROM nivo_cards WHERE wallet_id = ? AND status != 'cancelled'", (w.id,)
+        ).fetchone()[0]
+        if live >= MAX_CARDS_PER_WALLET:
+            raise NivoError("LIMIT_EXCEEDED", f"A wallet can have at most {MAX_CARDS_PER_WALLET} active cards")
+        conn.execute(
+            "INSERT INTO nivo_cards (id, wallet_id, user_id, card_number_masked, last4, number_hash, card_holder_name,"
+            " expiry_month, expiry_year, status, daily_limit, monthly_limit, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)",
+            (
+                card_id,
+                w.id,
+                caller.user.id,
+                mask(number),
+                number[-4:],
+                number_hash(card_id, number),
+                holder,
+                expiry_month,
+                expiry_year,
+                daily,
+                monthly,
+                now,
+                now,
+            ),
+        )
+        return _get_card_in(conn, card_id)
+
+    row = await sandbox.db.write(run)
+    return s.CardCreatedEnvelope(
+        success=True,
+        data=s.CardCreatedOut(
+            card=render.card(row, w.currency),
+            details=s.CardDetailsOut(card_number=number, expiry_month=expiry_month, expiry_year=expiry_year, cvv=cvv),
+            message=CVV_MESSAGE,
+        ),
+    )
+
+
+@get(
+    "/wallets/{wallet_id:str}/cards",
+    summary="List a wallet's cards",
+    operation_id="nivoListCards",
+    responses=s.ERROR_RESPONSES,
+)
+async def list_cards(wallet_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardListEnvelope:
+    w = await wallet_of(sandbox, wallet_id, caller.user.id)
+    rows = await sandbox.db.fetchall("SELECT * FROM nivo_cards WHERE wallet_id = ? ORDER BY created_at, id", (w.id,))
+    return s.CardListEnvelope(success=True, data=[render.card(r, w.currency) for r in rows])
+
+
+@get("/cards/{card_id:str}", summary="Get a card (masked)", operation_id="nivoGetCard", responses=s.ERROR_RESPONSES)
+async def get_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardEnvelope:
+    row, w = await _card_of(sandbox, card_id, caller.user.id)
+    return s.CardEnvelope(success=True, data=render.card(row, w.currency))
+
+
+async def _set_status(sandbox: Sandbox, row: sqlite3.Row, allowed: tuple[str, ...], target: str) -> sqlite3.Row:
+    now = sandbox.clock.time()
+
+    def run(conn: sqlite3.Connection) -> sqlite3.Row | None:
+        marks = ",".join("?" * len(allowed))
+        cur = conn.execute(
+            f"UPDATE nivo_cards SET status = ?, updated_at = ? WHERE id = ? AND status IN ({marks})",
+            (target, now, row["id"], *allowed),
+        )
+        current = _get_card_in(conn, row["id"])
+        if cur.rowcount != 1 and current is not None:
+            raise NivoError("CONFLICT", _refusal(current["status"], target))
+        return current
+
+    updated: sqlite3.Row = await sandbox.db.write(run)
+    return updated
+
+
+def _refusal(status: str, target: str) -> str:
+    if status == "cancelled":
+        return "Card is cancelled; a cancelled card cannot be changed"
+    if status == target:
+        return f"Card is already {status}"
+    return f"Card is {status}"
+
+
+@post(
+    "/cards/{card_id:str}/freeze",
+    status_code=200,
+    summary="Freeze a card",
+    operation_id="nivoFreezeCard",
+    responses=s.ERROR_RESPONSES,
+)
+async def freeze_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardEnvelope:
+    row, w = await _card_of(sandbox, card_id, caller.user.id)
+    updated = await _set_status(sandbox, row, ("active",), "frozen")
+    return s.CardEnvelope(success=True, data=render.card(updated, w.currency))
+
+
+@post(
+    "/cards/{card_id:str}/unfreeze",
+    status_code=200,
+    summary="Unfreeze a card",
+    operation_id="nivoUnfreezeCard",
+    responses=s.ERROR_RESPONSES,
+)
+async def unfreeze_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardEnvelope:
+    row, w = await _card_of(sandbox, card_id, caller.user.id)
+    updated = await _set_status(sandbox, row, ("frozen",), "active")
+    return s.CardEnvelope(success=True, data=render.card(updated, w.currency))
+
+
+@delete(
+    "/cards/{card_id:str}",
+    status_code=200,
+    summary="Cancel a card (final)",
+    operation_id="nivoCancelCard",
+    responses=s.ERROR_RESPONSES,
+)
+async def cancel_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardEnvelope:
+    row, w = await _card_of(sandbox, card_id, caller.user.id)
+    updated = await _set_status(sandbox, row, ("active", "frozen"), "cancelled")
+    return s.CardEnvelope(success=True, data=render.card(updated, w.currency))
+
+
+@patch(
+    "/cards/{card_id:str}/limits",
+    status_code=200,
+    summary="Update card limits",
+    operation_id="nivoCardLimits",
+    responses=s.ERROR_RESPONSES,
+)
+async def update_limits(
+    card_id: str, data: s.CardLimitsRequest, caller: NivoCaller, sandbox: SandboxDep
+) -> s.CardEnvelope:
+    row, w = await _card_of(sandbox, card_id, caller.user.id)
+    if data.daily_limit is None and data.monthly_limit is None:
+        raise NivoError("VALIDATION_ERROR", "Give daily_limit and/or monthly_limit")
+    daily = parse_amount(data.daily_limit, w.currency) if data.daily_limit is not None else int(row["daily_limit"])
+    monthly = (
+        parse_amount(data.monthly_limit, w.currency) if data.monthly_limit is not None else int(row["monthly_limit"])
+    )
+    if daily > monthly:
+        raise NivoError("VALIDATION_ERROR", "daily_limit cannot be greater than monthly_limit")
+    if daily > w.daily_limit:
+        raise NivoError(
+            "LIMIT_EXCEEDED",
+            f"daily_limit cannot exceed the wallet's daily limit of {render.amount_number(w.daily_limit, w.currency)}",
+        )
+    if monthly > w.monthly_limit:
+        raise NivoError(
+            "LIMIT_EXCEEDED",
+            f"monthly_limit cannot exceed the wallet's monthly limit of "
+            f"{render.amount_number(w.monthly_limit, w.currency)}",
+        )
+    now = sandbox.clock.time()
+
+    def run(conn: sqlite3.Connection) -> sqlite3.Row | None:
+        cur = conn.execute(
+            "UPDATE nivo_cards SET daily_limit = ?, monthly_limit = ?, updated_at = ?"
+            " WHERE id = ? AND status = 'active'",
+            (daily, monthly, now, row["id"]),
+        )
+        current = _get_card_in(conn, row["id"])
+        if cur.rowcount != 1 and current is not None:
+            if current["status"] == "frozen":
+                raise NivoError("CONFLICT", "Card is frozen; unfreeze it before changing limits")
+            raise NivoError("CONFLICT", _refusal(current["status"], "active"))
+        return current
+
+    updated = await sandbox.db.write(run)
+    return s.CardEnvelope(success=True, data=render.card(updated, w.currency))
+
+
+card_router = Router(
+    path="/api/v1/wallet",
+    route_handlers=[create_card, list_cards, get_card, freeze_card, unfreeze_card, cancel_card, update_limits],
+    dependencies={"caller": Provide(provide_caller)},
+    tags=["nivo: cards"],
+)

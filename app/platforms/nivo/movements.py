@@ -1,0 +1,145 @@
+"""Money movements of Nivo's transaction service: deposit, withdrawal, transfer.
+
+Each is one ledger posting with an idempotency key; Nivo's transaction row and the wallet-limit
+check run in ``on_posted``, inside the posting's savepoint, so a limit breach rolls the posting
+back and a replay returns the first transaction without posting again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from app.core.clock import utc_from_ts
+from app.core.errors import IdempotencyMismatch, LimitExceeded
+from app.core.ledger.models import Journal, Leg
+from app.core.money import format_amount
+from app.platforms.nivo.wallets import NivoWallet
+from app.runtime import Sandbox
+
+OUTGOING_TYPES = ("transfer", "withdrawal")
+
+
+@dataclass(frozen=True)
+class TxSpec:
+    type: str
+    user_id: int
+    amount: int
+    currency: str
+    from_wallet: NivoWallet | None
+    to_wallet: NivoWallet | None
+    description: str
+    channel: str = "api"
+
+
+def day_and_month_start(ts: float) -> tuple[float, float]:
+    dt = utc_from_ts(ts)
+    day = datetime(dt.year, dt.month, dt.day, tzinfo=UTC).timestamp()
+    month = datetime(dt.year, dt.month, 1, tzinfo=UTC).timestamp()
+    return day, month
+
+
+def check_wallet_limits_in(conn: sqlite3.Connection, wallet: NivoWallet, amount: int, now: float) -> None:
+    """Outgoing transfers + withdrawals of a wallet (including the one just written) within its limits."""
+    day, month = day_and_month_start(now)
+    row = conn.execute(
+        "SELECT COALESCE(SUM(CASE WHEN created_at >= ? THEN amount ELSE 0 END), 0),"
+        " COALESCE(SUM(amount), 0) FROM nivo_transactions"
+        " WHERE from_wallet_id = ? AND type IN ('transfer', 'withdrawal') AND status = 'completed'"
+        " AND created_at >= ?",
+        (day, wallet.id, month),
+    ).fetchone()
+    spent_today, spent_month = int(row[0]), int(row[1])
+    if spent_today > wallet.daily_limit:
+        raise LimitExceeded(
+            f"Daily transaction limit exceeded: limit {format_amount(wallet.daily_limit, wallet.currency)}"
+            f" {wallet.currency}, already used today {format_amount(spent_today - amount, wallet.currency)}",
+            code="limit_exceeded",
+        )
+    if spent_month > wallet.monthly_limit:
+        raise LimitExceeded(
+            f"Monthly transaction limit exceeded: limit {format_amount(wallet.monthly_limit, wallet.currency)}"
+            f" {wallet.currency}",
+            code="limit_exceeded",
+        )
+
+
+def insert_transaction_in(conn: sqlite3.Connection, spec: TxSpec, tx_id: str, journal_id: int, now: float) -> None:
+    conn.execute(
+        "INSERT INTO nivo_transactions (id, journal_id, type, user_id, from_wallet_id, to_wallet_id, amount,"
+        " currency, status, description, channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?)",
+        (
+            tx_id,
+            journal_id,
+            spec.type,
+            spec.user_id,
+            spec.from_wallet.id if spec.from_wallet else None,
+            spec.to_wallet.id if spec.to_wallet else None,
+            spec.amount,
+            spec.currency,
+            spec.description,
+            spec.channel,
+            now,
+        ),
+    )
+
+
+def transaction_by_journal_in(conn: sqlite3.Connection, journal_id: int) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM nivo_transactions WHERE journal_id = ?", (journal_id,)
+    ).fetchone()
+    return row
+
+
+_LEDGER_TYPES = {
+    "deposit": "TRANSACTION_TYPE_DEPOSIT",
+    "withdrawal": "TRANSACTION_TYPE_WITHDRAWAL",
+    "transfer": "TRANSACTION_TYPE_TRANSFER",
+}
+
+
+async def post_movement(sandbox: Sandbox, spec: TxSpec, idempotency_key: str, *, extra_in: Any = None) -> sqlite3.Row:
+    """Post ``spec`` to the ledger and write Nivo's transaction row; returns that row (first one on replay).
+
+    ``extra_in(conn, tx_id)`` runs in the same savepoint (e.g. mark a verification used).
+    """
+    if spec.type == "deposit":
+        assert spec.to_wallet is not None
+        settlement = await sandbox.ledger.system_account("settlement", spec.currency)
+        debit, credit = settlement.id, spec.to_wallet.account_id
+    elif spec.type == "withdrawal":
+        assert spec.from_wallet is not None
+        settlement = await sandbox.ledger.system_account("settlement", spec.currency)
+        debit, credit = spec.from_wallet.account_id, settlement.id
+    else:
+        assert spec.from_wallet is not None and spec.to_wallet is not None
+        debit, credit = spec.from_wallet.account_id, spec.to_wallet.account_id
+    tx_id = str(uuid.uuid4())
+    now = sandbox.clock.time()
+
+    def on_posted(conn: sqlite3.Connection, journal: Journal) -> sqlite3.Row | None:
+        insert_transaction_in(conn, spec, tx_id, journal.id, now)
+        if spec.from_wallet is not None and spec.type in OUTGOING_TYPES:
+            check_wallet_limits_in(conn, spec.from_wallet, spec.amount, now)
+        if extra_in is not None:
+            extra_in(conn, tx_id)
+        return transaction_by_journal_in(conn, journal.id)
+
+    journal = await sandbox.ledger.post(
+        _LEDGER_TYPES[spec.type],
+        [Leg(debit=debit, credit=credit, amount=spec.amount, description=spec.description or spec.type)],
+        description=spec.description or f"Nivo {spec.type}",
+        idempotency_key=idempotency_key,
+        metadata={"platform": "nivo", "nivo_transaction_id": tx_id, "type": spec.type},
+        on_posted=on_posted,
+    )
+    if journal.extra is not None:
+        row: sqlite3.Row = journal.extra
+        return row
+    replayed = await sandbox.db.read(lambda conn: transaction_by_journal_in(conn, journal.id))
+    if replayed is None:  # a journal under this key that Nivo did not write
+        raise IdempotencyMismatch("Idempotency-Key already used by another operation", differs=["operation"])
+    return replayed

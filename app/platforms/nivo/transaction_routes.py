@@ -1,0 +1,227 @@
+"""Nivo transaction service at the gateway: /api/v1/transaction/... (Flows 3, 4, 5, 6 and 9 categories)."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from typing import Any
+
+from litestar import Request, Response, Router, get, patch, post
+from litestar.di import Provide
+
+from app.core.errors import InsufficientFunds
+from app.core.money import normalize_currency, parse_amount
+from app.platforms.nivo import render
+from app.platforms.nivo import schemas as s
+from app.platforms.nivo import verifications as ver
+from app.platforms.nivo.auth import NivoCaller, provide_caller
+from app.platforms.nivo.errors import NivoError
+from app.platforms.nivo.movements import TxSpec, post_movement, transaction_by_journal_in
+from app.platforms.nivo.wallets import NivoWallet, find_wallet, normalize_uuid, require_active, wallet_of
+from app.registry import SandboxDep
+from app.runtime import Sandbox
+
+HIGH_VALUE_INR_MINOR = 50_000_00  # transfers above 50,000 INR need User-Admin verification
+MAX_DESCRIPTION = 255
+
+
+def _idempotency_key(request: Request[Any, Any, Any], operation: str, user_id: int) -> str:
+    """Idempotency-Key header, else one generated per request (Nivo's transaction service does that)."""
+    given = (request.headers.get("idempotency-key") or "").strip()
+    if len(given) > 200:
+        raise NivoError("VALIDATION_ERROR", "Idempotency-Key must be at most 200 characters")
+    return f"nivo:{operation}:{user_id}:{given or uuid.uuid4()}"
+
+
+def _check_currency(given: str | None, wallet: NivoWallet) -> None:
+    if given is not None and normalize_currency(given) != wallet.currency:
+        raise NivoError("BAD_REQUEST", f"currency {given} does not match the wallet currency {wallet.currency}")
+
+
+def _description(text: str) -> str:
+    value = text.strip()
+    if len(value) > MAX_DESCRIPTION:
+        raise NivoError("VALIDATION_ERROR", f"description must be at most {MAX_DESCRIPTION} characters")
+    return value
+
+
+async def _precheck_balance(sandbox: Sandbox, wallet: NivoWallet, amount: int, message: str) -> None:
+    account = await sandbox.ledger.balance(wallet.account_id)
+    if account.available < amount:
+        raise NivoError("INSUFFICIENT_FUNDS", message)
+
+
+def _created(row: sqlite3.Row) -> Response[s.TransactionEnvelope]:
+    return Response(s.TransactionEnvelope(success=True, data=render.transaction(row)), status_code=201)
+
+
+@post(
+    "/transactions/deposit",
+    status_code=201,
+    summary="Deposit into a wallet",
+    operation_id="nivoDeposit",
+    responses=s.ERROR_RESPONSES,
+)
+async def deposit(
+    data: s.DepositRequest, request: Request[Any, Any, Any], caller: NivoCaller, sandbox: SandboxDep
+) -> Response[s.TransactionEnvelope]:
+    w = await wallet_of(sandbox, data.wallet_id, caller.user.id)
+    _check_currency(data.currency, w)
+    amount = parse_amount(data.amount, w.currency)
+    description = _description(data.description)
+    require_active(w)
+    spec = TxSpec("deposit", caller.user.id, amount, w.currency, None, w, description)
+    row = await post_movement(sandbox, spec, _idempotency_key(request, "deposit", caller.user.id))
+    return _created(row)
+
+
+@post(
+    "/transactions/withdrawal",
+    status_code=201,
+    summary="Withdraw from a wallet",
+    operation_id="nivoWithdrawal",
+    responses=s.ERROR_RESPONSES,
+)
+async def withdrawal(
+    data: s.WithdrawalRequest, request: Request[Any, Any, Any], caller: NivoCaller, sandbox: SandboxDep
+) -> Response[s.TransactionEnvelope]:
+    w = await wallet_of(sandbox, data.wallet_id, caller.user.id)
+    _check_currency(data.currency, w)
+    amount = parse_amount(data.amount, w.currency)
+    description = _description(data.description)
+    require_active(w)
+    spec = TxSpec("withdrawal", caller.user.id, amount, w.currency, w, None, description)
+    try:
+        row = await post_movement(sandbox, spec, _idempotency_key(request, "withdrawal", caller.user.id))
+    except InsufficientFunds:
+        raise NivoError("INSUFFICIENT_FUNDS", "Wallet balance insufficient for withdrawal") from None
+    return _created(row)
+
+
+@post(
+    "/transactions/transfer",
+    status_code=201,
+    summary="Transfer between wallets (above 50,000 INR: verification)",
+    operation_id="nivoTransfer",
+    responses=s.VERIFYING_RESPONSES,
+)
+async def transfer(
+    data: s.TransferRequest, request: Request[Any, Any, Any], caller: NivoCaller, sandbox: SandboxDep
+) -> Response[s.TransactionEnvelope | s.VerificationRequiredEnvelope]:
+    source = await wallet_of(sandbox, data.from_wallet_id, caller.user.id, label="Source wallet")
+    target = await find_wallet(sandbox, data.to_wallet_id)
+    if target is None:
+        raise NivoError("NOT_FOUND", "Destination wallet not found")
+    if target.id == source.id:
+        raise NivoError("BAD_REQUEST", "Cannot transfer to the same wallet")
+    _check_currency(data.currency, source)
+    if source.currency != target.currency:
+        raise NivoError("BAD_REQUEST", "Source and destination wallets must have the same currency")
+    amount = parse_amount(data.amount, source.currency)
+    description = _description(data.description)
+    require_active(source, label="Source wallet")
+    require_active(target, label="Destination wallet")
+    spec = TxSpec("transfer", caller.user.id, amount, source.currency, source, target, description)
+    message = "Insufficient balance in source wallet"
+    if not (source.currency == "INR" and amount > HIGH_VALUE_INR_MINOR):
+        await _precheck_balance(sandbox, source, amount, message)
+        try:
+            row = await post_movement(sandbox, spec, _idempotency_key(request, "transfer", caller.user.id))
+        except InsufficientFunds:
+            raise NivoError("INSUFFICIENT_FUNDS", message) from None
+        return _created(row)
+
+    params = {"from": source.id, "to": target.id, "amount": amount, "currency": source.currency}
+    if not data.verification_token:
+        await _precheck_balance(sandbox, source, amount, message)
+        out = await ver.start(sandbox, caller.user.id, ver.HIGH_VALUE_TRANSFER, params)
+        return Response(s.VerificationRequiredEnvelope(success=True, data=out), status_code=202)
+    grant = await ver.check_token(
+        sandbox, caller.user.id, ver.HIGH_VALUE_TRANSFER, params, data.verification_token, allow_used=True
+    )
+    key = f"nivo:transfer:verification:{grant.id}"
+    if grant.used:  # a retry of the completed transfer: the same transaction again
+        journal = await sandbox.ledger.journal_by_key(key)
+        replay = await sandbox.db.read(lambda conn: transaction_by_journal_in(conn, journal.id)) if journal else None
+        if replay is None:
+            raise NivoError("FORBIDDEN", "Verification token has already been used")
+        return _created(replay)
+    now = sandbox.clock.time()
+    try:
+        row = await post_movement(sandbox, spec, key, extra_in=lambda conn, _tx: ver.mark_used_in(conn, grant, now))
+    except InsufficientFunds:
+        raise NivoError("INSUFFICIENT_FUNDS", message) from None
+    await ver.retire_core_token(sandbox, grant)
+    return _created(row)
+
+
+# -- transactions and categories (Flow 9) ------------------------------------------------------
+async def _visible_transaction(sandbox: Sandbox, transaction_id: str, user_id: int) -> sqlite3.Row:
+    key = normalize_uuid(transaction_id)
+    row = None
+    if key is not None:
+        row = await sandbox.db.fetchone(
+            "SELECT t.* FROM nivo_transactions t WHERE t.id = ? AND (t.user_id = ?"
+            " OR EXISTS (SELECT 1 FROM nivo_wallets w"
+            " WHERE w.user_id = ? AND w.id IN (t.from_wallet_id, t.to_wallet_id)))",
+            (key, user_id, user_id),
+        )
+    if row is None:
+        raise NivoError("NOT_FOUND", "Transaction not found")
+    return row
+
+
+@get(
+    "/transactions/{id:str}",
+    summary="Get a transaction",
+    operation_id="nivoGetTransaction",
+    responses=s.ERROR_RESPONSES,
+)
+async def get_transaction(id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.TransactionEnvelope:
+    row = await _visible_transaction(sandbox, id, caller.user.id)
+    return s.TransactionEnvelope(success=True, data=render.transaction(row))
+
+
+@patch(
+    "/transactions/{id:str}/category",
+    status_code=200,
+    summary="Set a transaction's spending category",
+    operation_id="nivoSetCategory",
+    responses=s.ERROR_RESPONSES,
+)
+async def set_category(
+    id: str, data: s.CategoryRequest, caller: NivoCaller, sandbox: SandboxDep
+) -> s.TransactionEnvelope:
+    row = await _visible_transaction(sandbox, id, caller.user.id)
+    category = data.category.strip().lower()
+    names = [r["name"] for r in await sandbox.db.fetchall("SELECT name FROM nivo_categories ORDER BY rowid")]
+    if category not in names:
+        raise NivoError("VALIDATION_ERROR", f"Invalid category {data.category!r}; allowed: {', '.join(names)}")
+
+    def run(conn: sqlite3.Connection) -> sqlite3.Row:
+        conn.execute("UPDATE nivo_transactions SET category = ? WHERE id = ?", (category, row["id"]))
+        updated: sqlite3.Row = conn.execute("SELECT * FROM nivo_transactions WHERE id = ?", (row["id"],)).fetchone()
+        return updated
+
+    updated = await sandbox.db.write(run)
+    return s.TransactionEnvelope(success=True, data=render.transaction(updated))
+
+
+@get(
+    "/categories",
+    summary="The fixed list of spending categories",
+    operation_id="nivoCategories",
+    responses=s.ERROR_RESPONSES,
+)
+async def categories(caller: NivoCaller, sandbox: SandboxDep) -> s.CategoriesEnvelope:
+    rows = await sandbox.db.fetchall("SELECT name, label FROM nivo_categories ORDER BY rowid")
+    items = [s.CategoryOut(name=r["name"], label=r["label"]) for r in rows]
+    return s.CategoriesEnvelope(success=True, data=s.CategoriesOut(categories=items))
+
+
+transaction_router = Router(
+    path="/api/v1/transaction",
+    route_handlers=[deposit, withdrawal, transfer, get_transaction, set_category, categories],
+    dependencies={"caller": Provide(provide_caller)},
+    tags=["nivo: transaction"],
+)

@@ -1,0 +1,158 @@
+"""Nivo wallets: a Nivo id and status (pending/active/frozen) over the user's ledger wallet account.
+
+One Nivo wallet per (user, currency): the ledger keeps one user wallet account per currency, so a
+second Nivo wallet in the same currency would share its balance. A wallet created in a currency
+the user already holds through another platform maps onto that existing account (its balance shows)
+and still starts ``pending`` in Nivo until activated.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from app.core.money import exponent, normalize_currency
+from app.platforms.nivo.errors import NivoError
+from app.runtime import Sandbox
+
+# Default outgoing limits per wallet (transfers + withdrawals), in major units of its currency.
+DEFAULT_DAILY_LIMIT_MAJOR = 200_000
+DEFAULT_MONTHLY_LIMIT_MAJOR = 1_000_000
+
+
+@dataclass(frozen=True)
+class NivoWallet:
+    id: str
+    user_id: int
+    account_id: int
+    currency: str
+    status: str
+    daily_limit: int
+    monthly_limit: int
+    created_at: float
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> NivoWallet:
+        return cls(
+            id=row["id"],
+            user_id=int(row["user_id"]),
+            account_id=int(row["account_id"]),
+            currency=row["currency"],
+            status=row["status"],
+            daily_limit=int(row["daily_limit"]),
+            monthly_limit=int(row["monthly_limit"]),
+            created_at=float(row["created_at"]),
+        )
+
+    def as_row(self) -> dict[str, Any]:
+        return {"id": self.id, "currency": self.currency, "status": self.status, "created_at": self.created_at}
+
+
+def normalize_uuid(value: str) -> str | None:
+    try:
+        return str(uuid.UUID(value))
+    except (ValueError, AttributeError, TypeError):
+        return None
+
+
+def get_wallet_in(conn: sqlite3.Connection, wallet_id: str) -> NivoWallet | None:
+    row = conn.execute("SELECT * FROM nivo_wallets WHERE id = ?", (wallet_id,)).fetchone()
+    return NivoWallet.from_row(row) if row else None
+
+
+async def find_wallet(sandbox: Sandbox, wallet_id: str) -> NivoWallet | None:
+    key = normalize_uuid(wallet_id)
+    if key is None:
+        return None
+    return await sandbox.db.read(lambda conn: get_wallet_in(conn, key))
+
+
+async def wallet_of(sandbox: Sandbox, wallet_id: str, user_id: int, *, label: str = "Wallet") -> NivoWallet:
+    """The caller's wallet; NOT_FOUND when unknown, FORBIDDEN when it belongs to someone else."""
+    found = await find_wallet(sandbox, wallet_id)
+    if found is None:
+        raise NivoError("NOT_FOUND", f"{label} not found")
+    if found.user_id != user_id:
+        raise NivoError("FORBIDDEN", f"{label} does not belong to the authenticated user")
+    return found
+
+
+def require_active(w: NivoWallet, *, label: str = "Wallet") -> None:
+    """Only active wallets move money."""
+    if w.status == "frozen":
+        raise NivoError("ACCOUNT_FROZEN", f"{label} is frozen")
+    if w.status != "active":
+        raise NivoError("BAD_REQUEST", f"{label} is not active (status: {w.status}); activate it first")
+
+
+async def wallets_of(sandbox: Sandbox, user_id: int) -> list[NivoWallet]:
+    rows = await sandbox.db.fetchall("SELECT * FROM nivo_wallets WHERE user_id = ? ORDER BY created_at, id", (user_id,))
+    return [NivoWallet.from_row(r) for r in rows]
+
+
+async def create_wallet(sandbox: Sandbox, user_id: int, currency: Any) -> NivoWallet:
+    code = normalize_currency(currency)
+    existing = await sandbox.db.fetchone(
+        "SELECT id FROM nivo_wallets WHERE user_id = ? AND currency = ?", (user_id, code)
+    )
+    if existing is not None:
+        raise NivoError("CONFLICT", f"A {code} wallet already exists for this user")
+    account = await sandbox.ledger.open_account("user", user_id, code, purpose="ACCOUNT_PURPOSE_WALLET")
+    scale = 10 ** exponent(code)
+    now = sandbox.clock.time()
+    wallet_id = str(uuid.uuid4())
+
+    def run(conn: sqlite3.Connection) -> NivoWallet:
+        try:
+            conn.execute(
+                "INSERT INTO nivo_wallets (id, user_id, account_id, currency, status, daily_limit, monthly_limit,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
+                (
+                    wallet_id,
+                    user_id,
+                    account.id,
+                    code,
+                    DEFAULT_DAILY_LIMIT_MAJOR * scale,
+                    DEFAULT_MONTHLY_LIMIT_MAJOR * scale,
+                    now,
+                    now,
+                ),
+            )
+        except sqlite3.IntegrityError:
+            raise NivoError("CONFLICT", f"A {code} wallet already exists for this user") from None
+        found = get_wallet_in(conn, wallet_id)
+        assert found is not None
+        return found
+
+    created: NivoWallet = await sandbox.db.write(run)
+    return created
+
+
+# Allowed status moves: action -> (from statuses, to status, refusal message).
+_MOVES: dict[str, tuple[tuple[str, ...], str]] = {
+    "activate": (("pending",), "active"),
+    "freeze": (("active",), "frozen"),
+    "unfreeze": (("frozen",), "active"),
+}
+
+
+async def move_status(sandbox: Sandbox, w: NivoWallet, action: str) -> NivoWallet:
+    allowed, target = _MOVES[action]
+    now = sandbox.clock.time()
+
+    def run(conn: sqlite3.Connection) -> NivoWallet:
+        cur = conn.execute(
+            "UPDATE nivo_wallets SET status = ?, updated_at = ?"
+            f" WHERE id = ? AND status IN ({','.join('?' * len(allowed))})",
+            (target, now, w.id, *allowed),
+        )
+        current = get_wallet_in(conn, w.id)
+        assert current is not None
+        if cur.rowcount != 1:
+            raise NivoError("CONFLICT", f"Cannot {action} a wallet that is {current.status}")
+        return current
+
+    moved: NivoWallet = await sandbox.db.write(run)
+    return moved

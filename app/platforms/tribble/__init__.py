@@ -1,0 +1,115 @@
+"""Ubiquitous Tribble (REST under ``/api/v1`` + Socket.IO at ``/socket.io``) on the shared core.
+
+Implemented (tribble-rest.md, every route of the inventory): authentication (register, login,
+refresh-token, logout, kyc-status, submit-kyc with a simulated reviewer), users (profile,
+change-password), wallets (the user's NGN and USD ledger wallets: list, get, fund from a card
+through the card simulator), payment methods (cards tokenised by the card simulator, bank
+accounts masked), transactions (payments to merchants from the wallet or a card, fraud score,
+KYC tier limits, Idempotency-Key), refunds (merchant-issued, completed by the simulator),
+receipts (signed, real PDF served by the sandbox, email to the inbox), airtime bill payments,
+merchants (register, profile, settlement settings and scheduled payouts, dashboard,
+analytics), fraud (risk score, admin analytics), disputes (held funds, evidence, admin
+resolution through the ledger), subscriptions (plans, trials, setup fees, renewals and dunning
+on the sandbox clock, metrics), admin merchant KYC, and Socket.IO events from the event bus.
+Errors use the documented envelope and code table; every list has limit/offset pagination and
+the common filters; rate limits per KYC tier with X-RateLimit-* headers.
+
+LIMITATIONS:
+- Refunds leave the transaction status SUCCESS (refunds are listed per transaction).
+- A card top-up of airtime posts nothing to the ledger (card -> provider outside the sandbox).
+- Subscription plan changes (upgrade/downgrade) do not exist, so expansion/contraction MRR is 0.
+- The merchant's response to a dispute is not modelled (``merchantResponse`` stays null).
+- Reports render money in the merchant's main currency only.
+- See docs/platforms/tribble.md for every choice where the contract is silent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Router
+from litestar.di import Provide
+
+from app.platforms.base import PlatformSpec
+from app.platforms.tribble import (
+    admin,
+    analytics,
+    auth,
+    billing,
+    bills,
+    disputes,
+    fraud,
+    kyc,
+    merchants,
+    payment_methods,
+    payments,
+    realtime,
+    receipts,
+    refunds,
+    settlements,
+    subscriptions,
+    transactions,
+    users,
+    wallets,
+)
+from app.platforms.tribble.errors import error_response
+from app.platforms.tribble.pagination import provide_list_query
+from app.platforms.tribble.security import provide_caller, rate_limit_middleware
+from app.runtime import Sandbox
+
+ROUTES: list[Any] = [
+    *auth.ROUTES,
+    *users.ROUTES,
+    *wallets.ROUTES,
+    *payment_methods.ROUTES,
+    *transactions.ROUTES,
+    *refunds.ROUTES,
+    *receipts.ROUTES,
+    *bills.ROUTES,
+    *merchants.ROUTES,
+    *admin.ROUTES,
+    *fraud.ROUTES,
+    *disputes.ROUTES,
+    *subscriptions.ROUTES,
+    *analytics.ROUTES,
+]
+
+router = Router(
+    path="/api/v1",
+    route_handlers=ROUTES,
+    dependencies={"caller": Provide(provide_caller), "listing": Provide(provide_list_query)},
+    middleware=[rate_limit_middleware],
+)
+
+PLATFORM = PlatformSpec(
+    name="tribble",
+    route_handlers=[router, realtime.socketio_mount],
+    path_prefixes=("/api/v1",),
+    error_response=error_response,
+)
+
+
+def install(sandbox: Sandbox) -> None:
+    """Register the scheduler job and the settle handlers of Tribble's simulator operations."""
+    kyc.install(sandbox)
+    billing.install(sandbox)
+    settlements.install(sandbox)
+    realtime.install(sandbox)
+    ops = sandbox.simulators.operations
+
+    async def fund(op: Any, outcome: Any) -> None:
+        await wallets.settle_fund(sandbox, op, outcome)
+
+    async def charge(op: Any, outcome: Any) -> None:
+        await payments.settle_charge(sandbox, op, outcome)
+
+    async def refund(op: Any, outcome: Any) -> None:
+        await refunds.settle_refund(sandbox, op, outcome)
+
+    async def airtime(op: Any, outcome: Any) -> None:
+        await bills.settle_topup(sandbox, op, outcome)
+
+    ops.register(wallets.FUND_KIND, fund)
+    ops.register(payments.CHARGE_KIND, charge)
+    ops.register(refunds.REFUND_KIND, refund)
+    ops.register(bills.TOPUP_KIND, airtime)

@@ -1,0 +1,277 @@
+"""Subscription billing on the sandbox clock: periods, charges, renewals and dunning.
+
+A charge debits the customer's wallet (wallet -> merchant) or charges the card (settlement ->
+merchant; a card whose simulator behaviour is a decline fails). Renewals are scheduler jobs at
+``next_charge_at``; a failed renewal makes the subscription PAST_DUE and is retried after
+1, 3 and 5 days (dunning); a later success marks the charge recovered and the subscription
+ACTIVE again; after the last failed retry the subscription is CANCELLED (payment_failed).
+"""
+
+from __future__ import annotations
+
+import calendar
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from app.core.clock import iso
+from app.core.errors import DomainError
+from app.core.ledger.models import Journal, Leg
+from app.core.money import apply_rate
+from app.core.scheduler import Job, schedule_in
+from app.platforms.tribble import events, merchants
+from app.platforms.tribble.render import account_id_of_wallet, amount, new_id
+from app.runtime import Sandbox
+
+RENEWAL_JOB = "tribble.subscription_renewal"
+RETRY_JOB = "tribble.subscription_retry"
+RETRY_DAYS = (1, 3, 5)
+FREQUENCIES = ("daily", "weekly", "monthly", "quarterly", "yearly")
+DECLINING = {"declined", "insufficient_funds", "expired_card", "processing_error", "incorrect_cvc", "requires_3ds"}
+# Monthly-recurring-revenue factor per billing frequency (for an interval of 1).
+MRR_FACTOR = {
+    "daily": Decimal(30),
+    "weekly": Decimal(52) / Decimal(12),
+    "monthly": Decimal(1),
+    "quarterly": Decimal(1) / Decimal(3),
+    "yearly": Decimal(1) / Decimal(12),
+}
+
+
+def add_period(ts: float, frequency: str, interval: int) -> float:
+    d = datetime.fromtimestamp(ts, UTC)
+    if frequency == "daily":
+        return (d + timedelta(days=interval)).timestamp()
+    if frequency == "weekly":
+        return (d + timedelta(weeks=interval)).timestamp()
+    months = interval * {"monthly": 1, "quarterly": 3, "yearly": 12}[frequency]
+    month_index = d.month - 1 + months
+    year, month = d.year + month_index // 12, month_index % 12 + 1
+    day = min(d.day, calendar.monthrange(year, month)[1])
+    return d.replace(year=year, month=month, day=day).timestamp()
+
+
+def mrr_of(plan: Any) -> int:
+    factor = MRR_FACTOR[plan["billing_frequency"]] / Decimal(max(1, int(plan["billing_interval"])))
+    return apply_rate(int(plan["amount"]), factor)
+
+
+def date_of(ts: float | None) -> str | None:
+    return None if ts is None else iso(ts)[:10]
+
+
+async def _plan_and_sub(sandbox: Sandbox, subscription_id: str) -> tuple[Any, Any]:
+    sub = await sandbox.db.fetchone("SELECT * FROM tribble_subscriptions WHERE id = ?", (subscription_id,))
+    plan = await sandbox.db.fetchone("SELECT * FROM tribble_plans WHERE id = ?", (sub["plan_id"],)) if sub else None
+    return sub, plan
+
+
+async def _card_declines(sandbox: Sandbox, method_id: str) -> str | None:
+    row = await sandbox.db.fetchone(
+        "SELECT card_token, is_active FROM tribble_payment_methods WHERE id = ?", (method_id,)
+    )
+    if row is None or not row["is_active"]:
+        return "Payment method is no longer available"
+    token = await sandbox.simulators.cards.get_token(row["card_token"])
+    if token is None:
+        return "Card token not found"
+    if token.behaviour in DECLINING:
+        return "Your card was declined."
+    return None
+
+
+async def charge(
+    sandbox: Sandbox, sub: Any, plan: Any, charge_id: str, value: int, kind: str, scheduled: float, attempt: int = 1
+) -> bool:
+    """Attempt one charge (new or retried); records it and publishes subscription:charged."""
+    now = sandbox.clock.time()
+    currency = plan["currency"]
+    merchant = await merchants.get_merchant(sandbox, sub["merchant_id"])
+    merchant_acct = await merchants.merchant_account(sandbox, merchant, currency)
+    method = sub["payment_method_id"]
+    wallet_id = account_id_of_wallet(method) if method else None
+    source: int | None = None
+    failure: str | None = None
+    if method is None or method == "wallet" or wallet_id is not None:
+        if wallet_id is None:
+            wallets = await sandbox.ledger.accounts_of(
+                "user", int(sub["customer_user_id"]), purpose="ACCOUNT_PURPOSE_WALLET"
+            )
+            found = [w for w in wallets if w.currency == currency]
+            wallet_id = found[0].id if found else None
+        source = wallet_id
+        if source is None:
+            failure = f"No {currency} wallet"
+    else:
+        failure = await _card_declines(sandbox, method)
+        if failure is None:
+            source = (await sandbox.ledger.system_account("settlement", currency)).id
+
+    def record(conn: sqlite3.Connection, status: str, journal_id: int | None, reason: str | None) -> None:
+        existing = conn.execute(
+            "SELECT attempt_count FROM tribble_subscription_charges WHERE id = ?", (charge_id,)
+        ).fetchone()
+        if existing is None:
+            conn.execute(
+                "INSERT INTO tribble_subscription_charges (id, subscription_id, kind, amount, currency, status,"
+                " scheduled_at, charged_at, attempt_count, failure_reason, journal_id, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                (
+                    charge_id,
+                    sub["id"],
+                    kind,
+                    value,
+                    currency,
+                    status,
+                    scheduled,
+                    now if status == "SUCCEEDED" else None,
+                    reason,
+                    journal_id,
+                    now,
+                ),
+            )
+        else:
+            conn.execute(
+                "UPDATE tribble_subscription_charges SET status = ?, attempt_count = attempt_count + 1,"
+                " charged_at = ?, failure_reason = ?, journal_id = ?, recovered = ? WHERE id = ?",
+                (
+                    status,
+                    now if status == "SUCCEEDED" else None,
+                    reason,
+                    journal_id,
+                    1 if status == "SUCCEEDED" else 0,
+                    charge_id,
+                ),
+            )
+
+    ok = False
+    if failure is None and source is not None and value > 0:
+
+        def on_posted(conn: sqlite3.Connection, journal: Journal) -> None:
+            record(conn, "SUCCEEDED", journal.id, None)
+
+        try:
+            await sandbox.ledger.post(
+                "TRANSACTION_TYPE_PAYMENT",
+                [Leg(source, merchant_acct.id, value, description=f"Subscription {plan['name']}")],
+                description=f"Tribble subscription {sub['id']} {kind} charge {charge_id}",
+                idempotency_key=f"tribble:subcharge:{charge_id}:{attempt}",
+                metadata={"platform": "tribble", "subscriptionId": sub["id"], "chargeId": charge_id},
+                on_posted=on_posted,
+            )
+            ok = True
+        except DomainError as exc:
+            failure = "Insufficient funds" if exc.code == "insufficient_funds" else exc.message
+    if not ok:
+        await sandbox.db.write(lambda conn: record(conn, "FAILED", None, failure or "Charge failed"))
+    return ok
+
+
+async def publish_charged(sandbox: Sandbox, sub_id: str, charge_id: str) -> None:
+    sub = await sandbox.db.fetchone("SELECT * FROM tribble_subscriptions WHERE id = ?", (sub_id,))
+    row = await sandbox.db.fetchone("SELECT * FROM tribble_subscription_charges WHERE id = ?", (charge_id,))
+    if sub is None or row is None:
+        return
+    await events.publish(
+        sandbox,
+        "subscription:charged",
+        {
+            "subscriptionId": sub_id,
+            "chargeId": charge_id,
+            "amount": amount(int(row["amount"]), row["currency"]),
+            "status": row["status"],
+            "nextChargeDate": date_of(sub["next_charge_at"]),
+            "timestamp": iso(sandbox.clock.time()),
+        },
+        int(sub["customer_user_id"]),
+    )
+
+
+async def schedule_renewal(sandbox: Sandbox, sub_id: str, due: float) -> None:
+    now = sandbox.clock.time()
+    await sandbox.db.write(
+        lambda conn: schedule_in(
+            conn, RENEWAL_JOB, due, {"subscription_id": sub_id, "due": due}, now=now, ref=f"tribble:sub:{sub_id}"
+        )
+    )
+    sandbox.scheduler.wake()
+
+
+async def renew(sandbox: Sandbox, sub_id: str, due: float) -> None:
+    sub, plan = await _plan_and_sub(sandbox, sub_id)
+    if sub is None or plan is None or sub["status"] != "ACTIVE" or sub["next_charge_at"] != due:
+        return
+    charge_id = new_id("charge")
+    ok = await charge(sandbox, sub, plan, charge_id, int(plan["amount"]), "renewal", due)
+    now = sandbox.clock.time()
+    nxt = add_period(due, plan["billing_frequency"], int(plan["billing_interval"]))
+    if ok:
+        count = int(sub["charge_count"]) + 1
+        done = plan["max_charges"] is not None and count >= int(plan["max_charges"])
+        await sandbox.db.execute(
+            "UPDATE tribble_subscriptions SET charge_count = ?, last_charge_at = ?, last_charge_amount = ?,"
+            " next_charge_at = ?, status = ? WHERE id = ?",
+            (count, now, int(plan["amount"]), None if done else nxt, "COMPLETED" if done else "ACTIVE", sub_id),
+        )
+        if not done and sub["auto_renew"]:
+            await schedule_renewal(sandbox, sub_id, nxt)
+    else:
+        await sandbox.db.execute(
+            "UPDATE tribble_subscriptions SET status = 'PAST_DUE', next_charge_at = ? WHERE id = ?", (nxt, sub_id)
+        )
+        await sandbox.scheduler.schedule(
+            RETRY_JOB,
+            due + RETRY_DAYS[0] * 86400,
+            {"subscription_id": sub_id, "charge_id": charge_id, "attempt": 1},
+            ref=f"tribble:sub:{sub_id}",
+        )
+    await publish_charged(sandbox, sub_id, charge_id)
+
+
+async def retry(sandbox: Sandbox, sub_id: str, charge_id: str, attempt: int) -> None:
+    sub, plan = await _plan_and_sub(sandbox, sub_id)
+    row = await sandbox.db.fetchone("SELECT * FROM tribble_subscription_charges WHERE id = ?", (charge_id,))
+    if sub is None or plan is None or row is None or sub["status"] != "PAST_DUE" or row["status"] != "FAILED":
+        return
+    ok = await charge(
+        sandbox, sub, plan, charge_id, int(row["amount"]), row["kind"], float(row["scheduled_at"]), attempt + 1
+    )
+    now = sandbox.clock.time()
+    if ok:
+        await sandbox.db.execute(
+            "UPDATE tribble_subscriptions SET status = 'ACTIVE', charge_count = charge_count + 1, last_charge_at = ?,"
+            " last_charge_amount = ? WHERE id = ?",
+            (now, int(row["amount"]), sub_id),
+        )
+        nxt = float(sub["next_charge_at"])
+        await schedule_renewal(sandbox, sub_id, max(nxt, now))
+        if nxt < now:
+            await sandbox.db.execute("UPDATE tribble_subscriptions SET next_charge_at = ? WHERE id = ?", (now, sub_id))
+    elif attempt < len(RETRY_DAYS):
+        await sandbox.scheduler.schedule(
+            RETRY_JOB,
+            float(row["scheduled_at"]) + RETRY_DAYS[attempt] * 86400,
+            {"subscription_id": sub_id, "charge_id": charge_id, "attempt": attempt + 1},
+            ref=f"tribble:sub:{sub_id}",
+        )
+    else:
+        await sandbox.db.execute(
+            "UPDATE tribble_subscriptions SET status = 'CANCELLED', cancelled_at = ?, cancel_reason = 'payment_failed',"
+            " next_charge_at = NULL WHERE id = ?",
+            (now, sub_id),
+        )
+    await publish_charged(sandbox, sub_id, charge_id)
+
+
+def install(sandbox: Sandbox) -> None:
+    async def on_renewal(job: Job) -> None:
+        await renew(sandbox, str(job.payload["subscription_id"]), float(job.payload["due"]))
+
+    async def on_retry(job: Job) -> None:
+        await retry(
+            sandbox, str(job.payload["subscription_id"]), str(job.payload["charge_id"]), int(job.payload["attempt"])
+        )
+
+    sandbox.scheduler.register(RENEWAL_JOB, on_renewal)
+    sandbox.scheduler.register(RETRY_JOB, on_retry)

@@ -1,0 +1,209 @@
+"""Tribble's error envelope and error-code table.
+
+Every failure under ``/api/v1`` (Tribble's own errors, core ``DomainError``s and Litestar's
+validation / routing errors) is rendered as::
+
+    {"statusCode", "errorCode", "message", "details", "timestamp", "requestId"}
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+
+from app.core.clock import iso
+from app.core.errors import (
+    AccountUnavailable,
+    Conflict,
+    DomainError,
+    Forbidden,
+    IdempotencyMismatch,
+    InsufficientFunds,
+    LimitExceeded,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+    ValidationFailed,
+)
+
+log = logging.getLogger("paysandbox.tribble")
+
+# The documented error codes and their HTTP status.
+ERROR_STATUS: dict[str, int] = {
+    "INVALID_REQUEST": 400,
+    "UNAUTHORIZED": 401,
+    "FORBIDDEN": 403,
+    "NOT_FOUND": 404,
+    "CONFLICT": 409,
+    "UNPROCESSABLE_ENTITY": 422,
+    "RATE_LIMITED": 429,
+    "INSUFFICIENT_FUNDS": 402,
+    "TRANSACTION_FAILED": 400,
+    "FRAUD_BLOCK": 403,
+    "KYC_INCOMPLETE": 403,
+    "MERCHANT_INACTIVE": 403,
+    "SUBSCRIPTION_ACTIVE": 409,
+    "DISPUTE_EXPIRED": 400,
+    "INTERNAL_SERVER_ERROR": 500,
+    # Not in the table; used for a wrong HTTP method on a known path.
+    "METHOD_NOT_ALLOWED": 405,
+}
+
+
+class TribbleError(Exception):
+    """An error in Tribble's own words: ``raise TribbleError("NOT_FOUND", "Wallet not found")``."""
+
+    def __init__(
+        self,
+        error_code: str,
+        message: str,
+        details: dict[str, Any] | None = None,
+        *,
+        status: int | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.error_code = error_code
+        self.status = status or ERROR_STATUS.get(error_code, 400)
+        self.message = message
+        self.details = details or {}
+        self.headers = headers or {}
+        # Extra top-level fields (the 429 body has retryAfter/resetAt).
+        self.extra = extra or {}
+
+
+def invalid(field: str, message: str) -> TribbleError:
+    """400 INVALID_REQUEST naming one field."""
+    return TribbleError("INVALID_REQUEST", "The request is invalid", {"field": field, "message": message})
+
+
+def _request_id(request: Request[Any, Any, Any]) -> str:
+    """The request id of the request-id middleware (which does not run for unrouted paths)."""
+    state = request.scope.get("state") or {}
+    rid = state.get("request_id") if isinstance(state, dict) else None
+    rid = rid or request.headers.get("x-request-id") or f"req_{uuid.uuid4().hex[:16]}"
+    return str(rid)[:200]
+
+
+def _now(request: Request[Any, Any, Any]) -> str:
+    sandbox = request.scope.get("paysandbox.sandbox")  # type: ignore[call-overload]
+    if sandbox is not None:
+        return iso(sandbox.clock.time())
+    registry = getattr(request.app.state, "registry", None)
+    if registry is not None:
+        return iso(registry.default.clock.time())
+    return ""
+
+
+_CORE_CODES: dict[str, tuple[str, str | None]] = {
+    # core code -> (Tribble errorCode, message override)
+    "insufficient_funds": ("INSUFFICIENT_FUNDS", "Wallet has insufficient funds"),
+    "email_taken": ("CONFLICT", "Email already registered"),
+    "phone_taken": ("CONFLICT", "Phone number already registered"),
+    "invalid_credentials": ("UNAUTHORIZED", "Invalid credentials"),
+    "user_not_found": ("NOT_FOUND", "User not found"),
+    "account_locked": ("FORBIDDEN", "Account is locked"),
+    "account_suspended": ("FORBIDDEN", "Account is suspended"),
+    "account_deleted": ("FORBIDDEN", "Account is deleted"),
+    "account_inactive": ("FORBIDDEN", "Account is inactive"),
+    "invalid_token": ("UNAUTHORIZED", "Invalid or missing authentication token"),
+    "token_expired": ("UNAUTHORIZED", "Authentication token has expired"),
+    "token_revoked": ("UNAUTHORIZED", "Authentication token has been revoked"),
+    "idempotency_mismatch": ("UNPROCESSABLE_ENTITY", "Idempotency-Key reused with different parameters"),
+}
+
+
+def from_domain(exc: DomainError) -> TribbleError:
+    mapped = _CORE_CODES.get(exc.code)
+    details = {k: v for k, v in exc.details.items() if isinstance(v, str | int | float | bool | list) or v is None}
+    if mapped is not None:
+        code, message = mapped
+        return TribbleError(code, message or exc.message, details)
+    if isinstance(exc, InsufficientFunds):
+        return TribbleError("INSUFFICIENT_FUNDS", "Wallet has insufficient funds", details)
+    if isinstance(exc, NotFound):
+        return TribbleError("NOT_FOUND", exc.message, details)
+    if isinstance(exc, Conflict):
+        return TribbleError("CONFLICT", exc.message, details)
+    if isinstance(exc, Unauthorized):
+        return TribbleError("UNAUTHORIZED", exc.message, details)
+    if isinstance(exc, Forbidden | AccountUnavailable):
+        return TribbleError("FORBIDDEN", exc.message, details)
+    if isinstance(exc, RateLimited):
+        return TribbleError("RATE_LIMITED", "Too many requests. Please try again later.", details)
+    if isinstance(exc, LimitExceeded):
+        return TribbleError("KYC_INCOMPLETE", exc.message, details)
+    if isinstance(exc, IdempotencyMismatch):
+        return TribbleError("UNPROCESSABLE_ENTITY", exc.message, details)
+    if isinstance(exc, ValidationFailed):
+        return TribbleError("INVALID_REQUEST", "The request is invalid", {"code": exc.code, "message": exc.message})
+    return TribbleError("UNPROCESSABLE_ENTITY", exc.message, {"code": exc.code, **details})
+
+
+def _from_http(exc: HTTPException) -> TribbleError:
+    if isinstance(exc, ValidationException):
+        extra = exc.extra
+        details: dict[str, Any] = {"message": str(exc.detail)}
+        if isinstance(extra, list) and extra:
+            first = extra[0]
+            if isinstance(first, dict):
+                if first.get("key"):
+                    details["field"] = first.get("key")
+                if first.get("message"):
+                    details["message"] = first.get("message")
+            details["errors"] = [e for e in extra if isinstance(e, dict)]
+        return TribbleError("INVALID_REQUEST", "The request is invalid", details)
+    if isinstance(exc, NotFoundException):
+        return TribbleError("NOT_FOUND", "Resource not found")
+    if isinstance(exc, MethodNotAllowedException):
+        return TribbleError("METHOD_NOT_ALLOWED", "Method not allowed", status=405)
+    if isinstance(exc, NotAuthorizedException):
+        return TribbleError("UNAUTHORIZED", "Missing or invalid authentication")
+    if isinstance(exc, PermissionDeniedException):
+        return TribbleError("FORBIDDEN", "Insufficient permissions")
+    status = exc.status_code
+    if status == 413:
+        return TribbleError("INVALID_REQUEST", "Request body too large", status=413)
+    code = {400: "INVALID_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT"}.get(
+        status, "INVALID_REQUEST" if status < 500 else "INTERNAL_SERVER_ERROR"
+    )
+    return TribbleError(code, str(exc.detail), status=status)
+
+
+def to_tribble(exc: Exception) -> TribbleError:
+    if isinstance(exc, TribbleError):
+        return exc
+    if isinstance(exc, DomainError):
+        return from_domain(exc)
+    if isinstance(exc, HTTPException):
+        return _from_http(exc)
+    return TribbleError("INTERNAL_SERVER_ERROR", "Unexpected server error")
+
+
+def error_response(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    err = to_tribble(exc)
+    if err.error_code == "INTERNAL_SERVER_ERROR":
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    body: dict[str, Any] = {
+        "statusCode": err.status,
+        "errorCode": err.error_code,
+        "message": err.message,
+        "details": err.details,
+        "timestamp": _now(request),
+        "requestId": _request_id(request),
+    }
+    body.update(err.extra)
+    headers = {**err.headers, "X-Request-ID": body["requestId"]}
+    return Response(body, status_code=err.status, headers=headers)

@@ -1,0 +1,220 @@
+"""KYC documents, the tier limits, and the simulated reviewer.
+
+Tiers: an identity document approves tier 1; identity + proof of address tier 2; identity +
+address + selfie (or business registration) tier 3. The reviewer is a scheduler job that runs
+``review_seconds`` after a submission on the sandbox clock (an OCR ``idNumber`` of all zeros is
+rejected). Limits are in NGN major units; other currencies are converted at the FX rate.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from app.core.money import convert, exponent
+from app.core.scheduler import Job
+from app.platforms.tribble.errors import TribbleError
+from app.platforms.tribble.render import ts
+from app.platforms.tribble.schemas import KycDocument, KycLimits, KycStatusOut
+from app.runtime import Sandbox
+
+DOCUMENT_TYPES = (
+    "national_id",
+    "passport",
+    "drivers_license",
+    "voters_card",
+    "bvn",
+    "proof_of_address",
+    "selfie",
+    "business_registration",
+)
+IDENTITY_DOCS = {"national_id", "passport", "drivers_license", "voters_card", "bvn"}
+REVIEW_JOB = "tribble.kyc_review"
+REVIEW_SECONDS_KEY = "tribble.kyc_review_seconds"
+DEFAULT_REVIEW_SECONDS = 60.0
+
+# tier -> (daily limit, monthly limit) in NGN major units, transactions per day.
+TIER_LIMITS: dict[int, tuple[int, int, int]] = {
+    0: (20_000, 100_000, 5),
+    1: (100_000, 1_000_000, 20),
+    2: (500_000, 5_000_000, 50),
+    3: (5_000_000, 50_000_000, 200),
+}
+
+
+def limits_of(tier: int) -> KycLimits:
+    daily, monthly, per_day = TIER_LIMITS[max(0, min(3, tier))]
+    return KycLimits(daily_limit=float(daily), monthly_limit=float(monthly), transactions_per_day=per_day)
+
+
+def tier_for(document_types: set[str]) -> int:
+    if not document_types & IDENTITY_DOCS:
+        return 0
+    if "proof_of_address" not in document_types:
+        return 1
+    if {"selfie", "business_registration"} & document_types:
+        return 3
+    return 2
+
+
+async def status_of(sandbox: Sandbox, user_id: int) -> KycStatusOut:
+    user = await sandbox.identity.get_user(user_id)
+    if user is None:
+        raise TribbleError("NOT_FOUND", "User not found")
+    rows = await sandbox.db.fetchall(
+        "SELECT document_type, status, uploaded_at, verified_at FROM tribble_kyc_documents"
+        " WHERE user_id = ? ORDER BY uploaded_at, id",
+        (user_id,),
+    )
+    documents = []
+    for row in rows:
+        status = row["status"]
+        if status == "PENDING_REVIEW" and user.kyc_status == "approved":
+            status = "VERIFIED"  # approved out of band (control API)
+        documents.append(
+            KycDocument(
+                document_type=row["document_type"],
+                status=status,
+                uploaded_at=ts(row["uploaded_at"]) or "",
+                verified_at=ts(row["verified_at"]),
+            )
+        )
+    submitted = min((r["uploaded_at"] for r in rows), default=None)
+    verified = [r["verified_at"] for r in rows if r["verified_at"] is not None]
+    approved_at = max(verified) if verified and user.kyc_status == "approved" else None
+    return KycStatusOut(
+        kyc_status=user.kyc_status.upper(),
+        kyc_tier=user.kyc_tier,
+        submitted_at=ts(submitted),
+        approved_at=ts(approved_at),
+        documents=documents,
+        limits=limits_of(user.kyc_tier),
+    )
+
+
+async def review_delay(sandbox: Sandbox) -> float:
+    row = await sandbox.db.fetchone("SELECT value FROM sandbox_state WHERE key = ?", (REVIEW_SECONDS_KEY,))
+    if row is None:
+        return DEFAULT_REVIEW_SECONDS
+    try:
+        return max(0.0, float(row["value"]))
+    except ValueError:
+        return DEFAULT_REVIEW_SECONDS
+
+
+async def schedule_review(sandbox: Sandbox, user_id: int, submission_id: str) -> None:
+    delay = await review_delay(sandbox)
+    await sandbox.scheduler.schedule_after(
+        REVIEW_JOB, delay, {"user_id": user_id, "submission_id": submission_id}, ref=f"tribble:kyc:{submission_id}"
+    )
+
+
+async def review(sandbox: Sandbox, user_id: int) -> str:
+    """Review every pending document of a user; returns the new KYC status."""
+    now = sandbox.clock.time()
+
+    def run(conn: sqlite3.Connection) -> tuple[str, set[str]]:
+        rows = conn.execute(
+            "SELECT id, document_type, ocr FROM tribble_kyc_documents WHERE user_id = ? AND status = 'PENDING_REVIEW'",
+            (user_id,),
+        ).fetchall()
+        rejected = False
+        for row in rows:
+            ocr = json.loads(row["ocr"] or "{}")
+            id_number = str(ocr.get("idNumber", ""))
+            bad = bool(id_number) and set(id_number) == {"0"}
+            rejected = rejected or bad
+            conn.execute(
+                "UPDATE tribble_kyc_documents SET status = ?, verified_at = ? WHERE id = ?",
+                ("REJECTED" if bad else "VERIFIED", now, row["id"]),
+            )
+        verified = {
+            r[0]
+            for r in conn.execute(
+                "SELECT document_type FROM tribble_kyc_documents WHERE user_id = ? AND status = 'VERIFIED'", (user_id,)
+            )
+        }
+        return ("rejected" if rejected else "approved"), verified
+
+    status, verified = await sandbox.db.write(run)
+    user = await sandbox.identity.get_user(user_id)
+    if user is None:
+        return status
+    if status == "approved":
+        await sandbox.identity.set_kyc(user_id, "approved", tier=max(user.kyc_tier, tier_for(verified)))
+    else:
+        await sandbox.identity.set_kyc(user_id, "rejected")
+    return status
+
+
+def install(sandbox: Sandbox) -> None:
+    async def on_review(job: Job) -> None:
+        await review(sandbox, int(job.payload["user_id"]))
+
+    sandbox.scheduler.register(REVIEW_JOB, on_review)
+
+
+# -- limits ------------------------------------------------------------------------------------
+def _day_start(now: float) -> float:
+    d = datetime.fromtimestamp(now, UTC)
+    return datetime(d.year, d.month, d.day, tzinfo=UTC).timestamp()
+
+
+def _month_start(now: float) -> float:
+    d = datetime.fromtimestamp(now, UTC)
+    return datetime(d.year, d.month, 1, tzinfo=UTC).timestamp()
+
+
+async def _in_ngn(sandbox: Sandbox, minor: int, currency: str) -> int:
+    if currency == "NGN":
+        return minor
+    try:
+        rate = (await sandbox.ledger.fx.rate(currency, "NGN")).rate
+    except Exception:  # no FX rate for this pair: count the amount as if it were NGN
+        return minor
+    return convert(minor, currency, "NGN", Decimal(rate))
+
+
+async def check_limits(sandbox: Sandbox, user_id: int, tier: int, minor: int, currency: str) -> None:
+    """KYC_INCOMPLETE when a payment would exceed the caller's tier limits."""
+    daily, monthly, per_day = TIER_LIMITS[max(0, min(3, tier))]
+    now = sandbox.clock.time()
+    month_start = _month_start(now)
+    day_start = _day_start(now)
+    rows = await sandbox.db.fetchall(
+        "SELECT amount, currency, created_at FROM tribble_transactions WHERE customer_user_id = ? AND kind = 'payment'"
+        " AND status NOT IN ('FAILED', 'BLOCKED') AND created_at >= ?"
+        " UNION ALL SELECT amount, currency, created_at FROM tribble_topups WHERE user_id = ?"
+        " AND status != 'FAILED' AND created_at >= ?",
+        (user_id, month_start, user_id, month_start),
+    )
+    day_total = 0
+    month_total = 0
+    day_count = 0
+    for row in rows:
+        value = await _in_ngn(sandbox, int(row["amount"]), row["currency"])
+        month_total += value
+        if row["created_at"] >= day_start:
+            day_total += value
+            day_count += 1
+    this = await _in_ngn(sandbox, minor, currency)
+    scale = 10 ** exponent("NGN")
+    problem = None
+    if day_count + 1 > per_day:
+        problem = f"Tier {tier} allows {per_day} transactions per day"
+    elif day_total + this > daily * scale:
+        problem = f"Tier {tier} daily limit is {daily:,} NGN"
+    elif month_total + this > monthly * scale:
+        problem = f"Tier {tier} monthly limit is {monthly:,} NGN"
+    if problem is not None:
+        raise TribbleError(
+            "KYC_INCOMPLETE",
+            "KYC verification not complete for this operation",
+            {
+                "reason": problem,
+                "kycTier": tier,
+                "limits": {"dailyLimit": float(daily), "monthlyLimit": float(monthly), "transactionsPerDay": per_day},
+            },
+        )

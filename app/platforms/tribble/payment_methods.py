@@ -1,0 +1,240 @@
+"""Payment methods: cards (Luhn, brand from BIN, tokenised by the card simulator) and bank accounts.
+
+Only the card token, last four digits, brand and expiry are stored; the card number and CVV
+never reach the database. Bank account numbers are stored masked (``****5678``).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar import delete, get, post
+
+from app.core.errors import DomainError
+from app.core.identity.models import Principal
+from app.platforms.tribble.errors import TribbleError, invalid
+from app.platforms.tribble.pagination import ListQuery, apply
+from app.platforms.tribble.render import mask_account, new_id, ts
+from app.platforms.tribble.schemas import (
+    PaymentMethodDeletedOut,
+    PaymentMethodIn,
+    PaymentMethodListOut,
+    PaymentMethodOut,
+)
+from app.registry import SandboxDep
+from app.runtime import Sandbox
+
+_DIGITS = re.compile(r"^\d+$")
+
+
+def card_expired(sandbox: Sandbox, month: int, year: int) -> bool:
+    now = datetime.fromtimestamp(sandbox.clock.time(), UTC)
+    return (year, month) < (now.year, now.month)
+
+
+def _card_failed(message: str, field: str) -> TribbleError:
+    return TribbleError("UNPROCESSABLE_ENTITY", "Card validation failed", {"field": field, "message": message})
+
+
+async def _add_card(sandbox: Sandbox, user_id: int, data: PaymentMethodIn) -> dict[str, Any]:
+    number = re.sub(r"[\s-]", "", data.card_number or "")
+    if not number:
+        raise invalid("cardNumber", "cardNumber is required")
+    if not _DIGITS.match(number) or not 12 <= len(number) <= 19:
+        raise invalid("cardNumber", "cardNumber must be 12-19 digits")
+    name = (data.cardholder_name or "").strip()
+    if not name:
+        raise invalid("cardholderName", "cardholderName is required")
+    month, year = data.expiry_month, data.expiry_year
+    if month is None or not 1 <= month <= 12:
+        raise invalid("expiryMonth", "expiryMonth must be 1-12")
+    if year is None:
+        raise invalid("expiryYear", "expiryYear is required")
+    if 0 <= year < 100:
+        year += 2000
+    if not 2000 <= year <= 2100:
+        raise invalid("expiryYear", "expiryYear must be a four-digit year")
+    cvv = (data.cvv or "").strip()
+    if not _DIGITS.match(cvv) or not 3 <= len(cvv) <= 4:
+        raise invalid("cvv", "cvv must be 3 or 4 digits")
+    info = sandbox.simulators.cards.inspect(number)
+    if not info.luhn_ok:
+        raise _card_failed("Card number failed the Luhn check", "cardNumber")
+    if card_expired(sandbox, month, year):
+        raise _card_failed("Card has expired", "expiryYear")
+    if info.brand == "AMEX" and len(cvv) != 4:
+        raise invalid("cvv", "American Express cards have a 4-digit CVV")
+    try:
+        token = await sandbox.simulators.cards.tokenize(number, month, year, cvv)
+    except DomainError as exc:
+        raise _card_failed(exc.message, "cardNumber") from None
+    return {
+        "type": "card",
+        "card_token": token.token,
+        "last4": info.last4,
+        "brand": info.brand,
+        "cardholder_name": name,
+        "expiry_month": month,
+        "expiry_year": year,
+    }
+
+
+def _add_bank(data: PaymentMethodIn) -> dict[str, Any]:
+    number = re.sub(r"[\s-]", "", data.account_number or "")
+    if not number:
+        raise invalid("accountNumber", "accountNumber is required")
+    if not _DIGITS.match(number) or not 6 <= len(number) <= 20:
+        raise invalid("accountNumber", "accountNumber must be 6-20 digits")
+    bank_name = (data.bank_name or "").strip()
+    if not bank_name:
+        raise invalid("bankName", "bankName is required")
+    holder = (data.account_holder or "").strip()
+    if not holder:
+        raise invalid("accountHolder", "accountHolder is required")
+    return {
+        "type": "bank_account",
+        "bank_name": bank_name,
+        "bank_code": (data.bank_code or "").strip() or None,
+        "account_masked": mask_account(number),
+        "account_holder": holder,
+        "last4": number[-4:],
+    }
+
+
+def render(row: Any, *, full: bool = False, message: str | None = None) -> PaymentMethodOut:
+    if row["type"] == "card":
+        return PaymentMethodOut(
+            payment_method_id=row["id"],
+            type="card",
+            last4_digits=row["last4"],
+            cardholder_name=row["cardholder_name"] if full else None,
+            expiry_month=row["expiry_month"],
+            expiry_year=row["expiry_year"],
+            brand=row["brand"],
+            is_default=bool(row["is_default"]),
+            is_active=bool(row["is_active"]),
+            created_at=ts(row["created_at"]) if full else None,
+            message=message,
+        )
+    return PaymentMethodOut(
+        payment_method_id=row["id"],
+        type="bank_account",
+        bank_name=row["bank_name"],
+        bank_code=row["bank_code"] if full else None,
+        account_number=row["account_masked"],
+        account_holder=row["account_holder"],
+        is_default=bool(row["is_default"]),
+        is_active=bool(row["is_active"]),
+        created_at=ts(row["created_at"]) if full else None,
+        message=message,
+    )
+
+
+async def owned_method(sandbox: Sandbox, user_id: int, method_id: str, field: str = "paymentMethodId") -> Any:
+    row = await sandbox.db.fetchone(
+        "SELECT * FROM tribble_payment_methods WHERE id = ? AND user_id = ? AND deleted_at IS NULL",
+        (method_id, user_id),
+    )
+    if row is None:
+        raise TribbleError("NOT_FOUND", "Payment method not found", {"field": field, "paymentMethodId": method_id})
+    return row
+
+
+def ensure_usable(sandbox: Sandbox, row: Any) -> None:
+    if not row["is_active"]:
+        raise TribbleError("UNPROCESSABLE_ENTITY", "Payment method is not active", {"paymentMethodId": row["id"]})
+    if row["type"] == "card" and card_expired(sandbox, int(row["expiry_month"]), int(row["expiry_year"])):
+        raise TribbleError("UNPROCESSABLE_ENTITY", "Card has expired", {"paymentMethodId": row["id"]})
+
+
+@post("/payment-methods", status_code=201, summary="Add a card or bank account", tags=["tribble: payment methods"])
+async def add_payment_method(caller: Principal, sandbox: SandboxDep, data: PaymentMethodIn) -> PaymentMethodOut:
+    if data.type == "card":
+        fields = await _add_card(sandbox, caller.user.id, data)
+        prefix, message = "card", "Card added successfully. Card has been tokenized."
+    elif data.type == "bank_account":
+        fields = _add_bank(data)
+        prefix, message = "bank", "Bank account added successfully."
+    else:
+        raise invalid("type", "type must be 'card' or 'bank_account'")
+    method_id = new_id(prefix)
+    now = sandbox.clock.time()
+    user_id = caller.user.id
+
+    def run(conn: sqlite3.Connection) -> Any:
+        has_default = conn.execute(
+            "SELECT 1 FROM tribble_payment_methods WHERE user_id = ? AND is_default = 1 AND deleted_at IS NULL",
+            (user_id,),
+        ).fetchone()
+        make_default = data.is_default or has_default is None
+        if make_default:
+            conn.execute("UPDATE tribble_payment_methods SET is_default = 0 WHERE user_id = ?", (user_id,))
+        columns = ["id", "user_id", "is_default", "is_active", "created_at", *fields]
+        values = [method_id, user_id, int(make_default), 1, now, *fields.values()]
+        conn.execute(
+            f"INSERT INTO tribble_payment_methods ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+            values,
+        )
+        return conn.execute("SELECT * FROM tribble_payment_methods WHERE id = ?", (method_id,)).fetchone()
+
+    row = await sandbox.db.write(run)
+    return render(row, full=True, message=message)
+
+
+@get("/payment-methods", summary="List payment methods", tags=["tribble: payment methods"])
+async def list_payment_methods(caller: Principal, sandbox: SandboxDep, listing: ListQuery) -> PaymentMethodListOut:
+    rows = await sandbox.db.fetchall(
+        "SELECT * FROM tribble_payment_methods WHERE user_id = ? AND deleted_at IS NULL", (caller.user.id,)
+    )
+    page, total = apply(
+        rows,
+        listing,
+        status=lambda r: "ACTIVE" if r["is_active"] else "INACTIVE",
+        created=lambda r: r["created_at"],
+        text=lambda r: (r["type"], r["brand"], r["last4"], r["cardholder_name"], r["bank_name"], r["account_holder"]),
+        sort_keys={
+            "createdAt": lambda r: r["created_at"],
+            "type": lambda r: r["type"],
+            "isDefault": lambda r: r["is_default"],
+        },
+    )
+    return PaymentMethodListOut(payment_methods=[render(r) for r in page], pagination=listing.page(total))
+
+
+@delete(
+    "/payment-methods/{paymentMethodId:str}",
+    status_code=200,
+    summary="Remove a payment method",
+    tags=["tribble: payment methods"],
+)
+async def delete_payment_method(
+    caller: Principal,
+    sandbox: SandboxDep,
+    paymentMethodId: str,
+) -> PaymentMethodDeletedOut:
+    row = await owned_method(sandbox, caller.user.id, paymentMethodId)
+    now = sandbox.clock.time()
+    user_id = caller.user.id
+
+    def run(conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "UPDATE tribble_payment_methods SET deleted_at = ?, is_active = 0, is_default = 0 WHERE id = ?",
+            (now, row["id"]),
+        )
+        if row["is_default"]:
+            nxt = conn.execute(
+                "SELECT id FROM tribble_payment_methods WHERE user_id = ? AND deleted_at IS NULL"
+                " ORDER BY created_at DESC, id DESC LIMIT 1",
+                (user_id,),
+            ).fetchone()
+            if nxt is not None:
+                conn.execute("UPDATE tribble_payment_methods SET is_default = 1 WHERE id = ?", (nxt["id"],))
+
+    await sandbox.db.write(run)
+    return PaymentMethodDeletedOut(message="Payment method deleted successfully", payment_method_id=row["id"])
+
+
+ROUTES = [add_payment_method, list_payment_methods, delete_payment_method]

@@ -1,0 +1,208 @@
+"""Posting payments: wallet payments (wallet -> merchant, at once), card charges settled by the
+card processor simulator (settlement -> merchant), and the stored first responses that make an
+``Idempotency-Key`` retry return the first answer without posting anything."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+
+from app.core.clock import iso
+from app.core.errors import InsufficientFunds
+from app.core.ledger.models import Journal, Leg
+from app.platforms.tribble import events, merchants, risk
+from app.platforms.tribble.errors import TribbleError
+from app.platforms.tribble.render import amount, wallet_id
+from app.platforms.tribble.schemas import FraudScoreBrief, TransactionCreatedOut
+from app.runtime import Sandbox
+
+CHARGE_KIND = "tribble.charge"
+
+
+def stored_response(row: Any, fingerprint: dict[str, Any]) -> Response[Any]:
+    stored = json.loads(row["response"] or "{}")
+    if stored.get("request") != fingerprint:
+        differs = [k for k, v in fingerprint.items() if stored.get("request", {}).get(k) != v]
+        raise TribbleError(
+            "UNPROCESSABLE_ENTITY",
+            "Idempotency-Key reused with different parameters",
+            {"field": "Idempotency-Key", "differs": differs},
+        )
+    return Response(stored.get("body", {}), status_code=int(stored.get("status", 201)))
+
+
+async def record_blocked(
+    sandbox: Sandbox, base: dict[str, Any], assessment: risk.Assessment, stored: dict[str, Any]
+) -> None:
+    def run(conn: sqlite3.Connection) -> None:
+        insert_row(conn, {**base, "status": "BLOCKED", "response": json.dumps(stored)}, assessment)
+
+    try:
+        await sandbox.db.write(run)
+    except sqlite3.IntegrityError:
+        pass
+
+
+def insert_row(conn: sqlite3.Connection, values: dict[str, Any], assessment: risk.Assessment) -> None:
+    values = {
+        **values,
+        "fraud": json.dumps(assessment.as_dict()),
+        "fraud_score": assessment.score,
+        "risk_level": assessment.level,
+        "decision": assessment.decision,
+    }
+    cols = list(values)
+    conn.execute(
+        f"INSERT INTO tribble_transactions ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+        [values[c] for c in cols],
+    )
+
+
+def remember_device(conn: sqlite3.Connection, user_id: int, device_id: str | None, now: float) -> None:
+    if device_id:
+        conn.execute(
+            "INSERT OR IGNORE INTO tribble_devices (user_id, device_id, first_seen) VALUES (?, ?, ?)",
+            (user_id, device_id, now),
+        )
+
+
+def to_builtins(value: Any) -> Any:
+    return msgspec.to_builtins(value)
+
+
+def error_body(sandbox: Sandbox, request: Request[Any, Any, Any], err: TribbleError) -> dict[str, Any]:
+    state = request.scope.get("state") or {}
+    return {
+        "statusCode": err.status,
+        "errorCode": err.error_code,
+        "message": err.message,
+        "details": err.details,
+        "timestamp": iso(sandbox.clock.time()),
+        "requestId": str(state.get("request_id", "")) if isinstance(state, dict) else "",
+    }
+
+
+async def replay(sandbox: Sandbox, user_id: int, key: str | None, fingerprint: dict[str, Any]) -> Response[Any]:
+    row = await sandbox.db.fetchone(
+        "SELECT response FROM tribble_transactions WHERE customer_user_id = ? AND idempotency_key = ?", (user_id, key)
+    )
+    if row is None:
+        raise TribbleError(
+            "CONFLICT", "A request with this Idempotency-Key is in progress", {"field": "Idempotency-Key"}
+        )
+    return stored_response(row, fingerprint)
+
+
+async def pay_from_wallet(
+    sandbox: Sandbox,
+    base: dict[str, Any],
+    wallet_account_id: int,
+    merchant: Any,
+    assessment: risk.Assessment,
+    brief: FraudScoreBrief,
+    fingerprint: dict[str, Any],
+    minor: int,
+    key: str | None,
+) -> Response[Any]:
+    currency = base["currency"]
+    merchant_acct = await merchants.merchant_account(sandbox, merchant, currency)
+    now = base["created_at"]
+    out = TransactionCreatedOut(
+        transaction_id=base["id"],
+        amount=amount(minor, currency),
+        currency=currency,
+        status="SUCCESS",
+        fraud_score=brief,
+        created_at=iso(now),
+        processor_charge_id=None,
+    )
+    stored = {"request": fingerprint, "status": 201, "body": to_builtins(out)}
+    user_id = int(base["customer_user_id"])
+
+    def on_posted(conn: sqlite3.Connection, journal: Journal) -> None:
+        insert_row(
+            conn,
+            {
+                **base,
+                "status": "SUCCESS",
+                "journal_id": journal.id,
+                "completed_at": now,
+                "processor_status": "success",
+                "processor_message": "Transaction completed successfully",
+                "response": json.dumps(stored),
+            },
+            assessment,
+        )
+        remember_device(conn, user_id, base["device_id"], now)
+
+    ledger_key = f"tribble:pay:{user_id}:{key}" if key else f"tribble:pay:{base['id']}"
+    try:
+        journal = await sandbox.ledger.post(
+            "TRANSACTION_TYPE_PAYMENT",
+            [Leg(wallet_account_id, merchant_acct.id, minor, description=base["description"] or "Payment")],
+            description=f"Tribble payment {base['id']} to {merchant['business_name']}",
+            idempotency_key=ledger_key,
+            metadata={"platform": "tribble", "transactionId": base["id"], "merchantId": merchant["id"]},
+            on_posted=on_posted,
+        )
+    except InsufficientFunds as exc:
+        raise TribbleError(
+            "INSUFFICIENT_FUNDS",
+            "Wallet has insufficient funds",
+            {
+                "walletId": wallet_id(wallet_account_id),
+                "available": amount(int(exc.details.get("available", 0)), currency),
+                "required": amount(minor, currency),
+                "currency": currency,
+            },
+        ) from None
+    except sqlite3.IntegrityError:
+        return await replay(sandbox, user_id, key, fingerprint)
+    if journal.replayed:
+        return await replay(sandbox, user_id, key, fingerprint)
+    await events.transaction_completed(sandbox, base["id"])
+    return Response(out, status_code=201)
+
+
+async def settle_charge(sandbox: Sandbox, op: Any, outcome: Any) -> None:
+    """The card processor simulator settled a card payment."""
+    row = await sandbox.db.fetchone("SELECT * FROM tribble_transactions WHERE id = ?", (op.ref,))
+    if row is None or row["status"] != "PROCESSING":
+        return
+    now = sandbox.clock.time()
+    if not outcome.succeeded:
+        message = outcome.error_message or "Your card was declined."
+        await sandbox.db.write(
+            lambda c: c.execute(
+                "UPDATE tribble_transactions SET status = 'FAILED', processor_status = 'failed',"
+                " processor_message = ?, completed_at = ? WHERE id = ? AND status = 'PROCESSING'",
+                (message, now, op.ref),
+            )
+        )
+        await events.transaction_completed(sandbox, op.ref)
+        return
+    merchant = await merchants.get_merchant(sandbox, row["merchant_id"])
+    merchant_acct = await merchants.merchant_account(sandbox, merchant, row["currency"])
+    settlement = await sandbox.ledger.system_account("settlement", row["currency"])
+
+    def done(conn: sqlite3.Connection, journal: Journal) -> None:
+        conn.execute(
+            "UPDATE tribble_transactions SET status = 'SUCCESS', processor_status = 'success',"
+            " processor_message = 'Transaction completed successfully', journal_id = ?, completed_at = ?"
+            " WHERE id = ?",
+            (journal.id, now, op.ref),
+        )
+
+    await sandbox.ledger.post(
+        "TRANSACTION_TYPE_PAYMENT",
+        [Leg(settlement.id, merchant_acct.id, int(row["amount"]), description=row["description"] or "Card payment")],
+        description=f"Tribble card payment {op.ref}",
+        idempotency_key=f"op:{op.ref}:{outcome.status}",
+        metadata={"platform": "tribble", "transactionId": op.ref, "merchantId": row["merchant_id"]},
+        on_posted=done,
+    )
+    await events.transaction_completed(sandbox, op.ref)

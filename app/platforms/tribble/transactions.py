@@ -1,0 +1,369 @@
+"""Transactions (payments to merchants): create, get, list; card charges settled by the simulator.
+
+A payment from the wallet (``paymentMethodId`` omitted, ``"wallet"`` or a walletId) posts
+customer wallet -> merchant account at once (``SUCCESS``). A card payment is ``PROCESSING``
+until the card processor simulator settles it (settlement -> merchant account). The
+``Idempotency-Key`` header makes a retry return the first response and post nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Annotated, Any
+
+from litestar import Request, Response, get, post
+from litestar.params import HeaderParameter, QueryParameter
+
+from app.core.clock import iso
+from app.core.errors import DomainError
+from app.core.identity.models import Principal
+from app.core.money import parse_amount
+from app.platforms.tribble import events, kyc, merchants, payment_methods, payments, receipts, risk, wallets
+from app.platforms.tribble.errors import TribbleError, invalid
+from app.platforms.tribble.pagination import ListQuery, apply
+from app.platforms.tribble.render import account_id_of_wallet, amount, new_id, ts, wallet_id
+from app.platforms.tribble.schemas import (
+    FraudScoreBrief,
+    FraudScoreFull,
+    PaymentMethodBrief,
+    ProcessorResponse,
+    ReceiptLink,
+    RiskFactor,
+    TransactionCreatedOut,
+    TransactionIn,
+    TransactionListOut,
+    TransactionOut,
+    TransactionSummary,
+)
+from app.registry import SandboxDep
+from app.runtime import Sandbox
+
+
+async def get_transaction(sandbox: Sandbox, transaction_id: str) -> Any:
+    row = await sandbox.db.fetchone("SELECT * FROM tribble_transactions WHERE id = ?", (transaction_id,))
+    if row is None:
+        raise TribbleError("NOT_FOUND", "Transaction not found", {"transactionId": transaction_id})
+    return row
+
+
+async def visible_transaction(sandbox: Sandbox, caller: Principal, transaction_id: str) -> Any:
+    """The transaction, if the caller is its customer, its merchant's owner or an admin (else 404)."""
+    row = await get_transaction(sandbox, transaction_id)
+    if caller.user.is_admin or int(row["customer_user_id"]) == caller.user.id:
+        return row
+    if row["merchant_id"]:
+        merchant = await sandbox.db.fetchone(
+            "SELECT owner_user_id FROM tribble_merchants WHERE id = ?", (row["merchant_id"],)
+        )
+        if merchant is not None and int(merchant["owner_user_id"]) == caller.user.id:
+            return row
+    raise TribbleError("NOT_FOUND", "Transaction not found", {"transactionId": transaction_id})
+
+
+def _client_ip(request: Request[Any, Any, Any]) -> str | None:
+    forwarded = request.headers.get("x-forwarded-for")
+    if forwarded:
+        return forwarded.split(",")[0].strip()
+    return request.client.host if request.client else None
+
+
+def _request_fingerprint(data: TransactionIn, minor: int, currency: str) -> dict[str, Any]:
+    return {
+        "amount": minor,
+        "currency": currency,
+        "merchantId": data.merchant_id,
+        "paymentMethodId": data.payment_method_id or "wallet",
+    }
+
+
+@post("/transactions", status_code=201, summary="Create a payment to a merchant", tags=["tribble: transactions"])
+async def create_transaction(
+    request: Request[Any, Any, Any],
+    caller: Principal,
+    sandbox: SandboxDep,
+    data: TransactionIn,
+    idempotency_key: Annotated[
+        str | None, HeaderParameter(name="Idempotency-Key", description="Retry-safe key", required=False)
+    ] = None,
+) -> Response[TransactionCreatedOut]:
+    currency = wallets.normalize(data.currency)
+    try:
+        minor = parse_amount(data.amount, currency)
+    except DomainError as exc:
+        raise invalid("amount", exc.message) from None
+    user = caller.user
+    if data.customer_id is not None and data.customer_id != user.uuid and not user.is_admin:
+        raise TribbleError("FORBIDDEN", "customerId must be the authenticated user", {"field": "customerId"})
+    if data.customer_id is not None and data.customer_id != user.uuid:
+        customer = await sandbox.identity.by_uuid(data.customer_id)
+        if customer is None:
+            raise TribbleError("NOT_FOUND", "Customer not found", {"field": "customerId"})
+        user = customer
+    key = (idempotency_key or "").strip() or None
+    if key is not None and len(key) > 255:
+        raise invalid("Idempotency-Key", "Idempotency-Key must be at most 255 characters")
+    fingerprint = _request_fingerprint(data, minor, currency)
+    if key is not None:
+        existing = await sandbox.db.fetchone(
+            "SELECT response FROM tribble_transactions WHERE customer_user_id = ? AND idempotency_key = ?",
+            (user.id, key),
+        )
+        if existing is not None:
+            return payments.stored_response(existing, fingerprint)
+    if len(data.description) > 500:
+        raise invalid("description", "description must be at most 500 characters")
+    merchant = await merchants.get_merchant(sandbox, data.merchant_id)
+    if merchant["kyc_status"] != "APPROVED":
+        raise TribbleError(
+            "MERCHANT_INACTIVE",
+            "Merchant account is not active",
+            {"merchantId": merchant["id"], "kycStatus": merchant["kyc_status"]},
+        )
+    # Payment source: the wallet in the payment's currency, or a card.
+    method = None
+    wallet = None
+    pm_ref = data.payment_method_id
+    if pm_ref is None or pm_ref == "wallet" or account_id_of_wallet(pm_ref) is not None:
+        if pm_ref is not None and pm_ref != "wallet":
+            wallet = await wallets.owned_wallet(sandbox, caller, pm_ref, "paymentMethodId")
+            if wallet.currency != currency:
+                raise TribbleError(
+                    "UNPROCESSABLE_ENTITY", "Wallet currency differs from the payment currency", {"field": "currency"}
+                )
+        else:
+            wallet = await wallets.wallet_in_currency(sandbox, user.id, currency)
+        if wallet is None:
+            raise TribbleError("UNPROCESSABLE_ENTITY", f"No {currency} wallet", {"field": "currency"})
+    else:
+        method = await payment_methods.owned_method(sandbox, user.id, pm_ref)
+        if method["type"] != "card":
+            raise TribbleError(
+                "UNPROCESSABLE_ENTITY",
+                "Payments are made from the wallet or a card",
+                {"field": "paymentMethodId", "message": "Bank accounts cannot pay merchants directly"},
+            )
+        payment_methods.ensure_usable(sandbox, method)
+    await kyc.check_limits(sandbox, user.id, user.kyc_tier, minor, currency)
+    device_id = (request.headers.get("x-device-id") or "").strip()[:200] or None
+    ip = _client_ip(request)
+    country = (request.headers.get("x-country") or "").strip()[:2] or None
+    assessment = await risk.assess(sandbox, user, minor, currency, device_id=device_id, ip=ip, country=country)
+    now = sandbox.clock.time()
+    txn_id = new_id("txn")
+    base: dict[str, Any] = {
+        "id": txn_id,
+        "kind": "payment",
+        "customer_user_id": user.id,
+        "merchant_id": merchant["id"],
+        "wallet_account_id": wallet.id if wallet else None,
+        "payment_method_id": method["id"] if method else (wallet_id(wallet.id) if wallet else None),
+        "amount": minor,
+        "currency": currency,
+        "description": data.description,
+        "metadata": json.dumps(data.metadata),
+        "device_id": device_id,
+        "ip": ip,
+        "country": country,
+        "idempotency_key": key,
+        "created_at": now,
+    }
+    if assessment.blocks:
+        err = TribbleError(
+            "FRAUD_BLOCK",
+            "Transaction blocked by fraud detection",
+            {
+                "transactionId": txn_id,
+                "riskScore": assessment.score,
+                "riskLevel": assessment.level,
+                "decision": assessment.decision,
+            },
+        )
+        body = payments.error_body(sandbox, request, err)
+        await payments.record_blocked(sandbox, base, assessment, {"request": fingerprint, "status": 403, "body": body})
+        await events.risk_alert(sandbox, txn_id, user.id, assessment.score, assessment.level, assessment.decision)
+        return Response(body, status_code=403)
+    brief = FraudScoreBrief(score=assessment.score, risk_level=assessment.level, decision=assessment.decision)
+    if wallet is not None:
+        return await payments.pay_from_wallet(
+            sandbox, base, wallet.id, merchant, assessment, brief, fingerprint, minor, key
+        )
+    assert method is not None
+    charge_id = new_id("charge")
+    out = TransactionCreatedOut(
+        transaction_id=txn_id,
+        amount=amount(minor, currency),
+        currency=currency,
+        status="PROCESSING",
+        fraud_score=brief,
+        created_at=iso(now),
+        processor_charge_id=charge_id,
+    )
+    stored = {"request": fingerprint, "status": 201, "body": payments.to_builtins(out)}
+
+    def run(conn: sqlite3.Connection) -> None:
+        payments.insert_row(
+            conn,
+            {
+                **base,
+                "status": "PROCESSING",
+                "processor_charge_id": charge_id,
+                "processor_status": "pending",
+                "response": json.dumps(stored),
+            },
+            assessment,
+        )
+        payments.remember_device(conn, user.id, device_id, now)
+
+    try:
+        await sandbox.db.write(run)
+    except sqlite3.IntegrityError:
+        return await payments.replay(sandbox, user.id, key, fingerprint)
+    try:
+        plan = await sandbox.simulators.operations.start(
+            payments.CHARGE_KIND,
+            txn_id,
+            simulator="card",
+            user_id=user.id,
+            amount=minor,
+            currency=currency,
+            inputs={"card_token": method["card_token"], "amount": minor, "card_last4": method["last4"]},
+            payload={"merchant_id": merchant["id"]},
+        )
+    except Exception:
+        await wallets.mark_failed(sandbox, txn_id, "Card processor unavailable")
+        raise
+    headers = {"X-Sandbox-Explain": plan.explain} if plan.explain else {}
+    return Response(out, status_code=201, headers=headers)
+
+
+async def payment_method_brief(sandbox: Sandbox, row: Any) -> PaymentMethodBrief:
+    if row["wallet_account_id"] is not None and row["kind"] == "payment":
+        return PaymentMethodBrief(type="wallet", wallet_id=wallet_id(int(row["wallet_account_id"])))
+    pm = None
+    if row["payment_method_id"]:
+        pm = await sandbox.db.fetchone(
+            "SELECT * FROM tribble_payment_methods WHERE id = ?", (row["payment_method_id"],)
+        )
+    if pm is None:
+        return PaymentMethodBrief(type="card")
+    if pm["type"] == "card":
+        return PaymentMethodBrief(type="card", last4_digits=pm["last4"], brand=pm["brand"])
+    return PaymentMethodBrief(type="bank_account", last4_digits=pm["last4"], bank_name=pm["bank_name"])
+
+
+def fraud_full(row: Any, *, percent_weights: bool = True) -> FraudScoreFull:
+    assessment = risk.from_dict(json.loads(row["fraud"] or "{}"))
+    return FraudScoreFull(
+        score=int(row["fraud_score"]),
+        risk_level=row["risk_level"],
+        decision=row["decision"],
+        risk_factors=[
+            RiskFactor(
+                name=f.name,
+                weight=round(f.weight * 100) if percent_weights else f.weight,
+                score=f.score,
+                explanation=f.explanation,
+            )
+            for f in assessment.factors
+        ],
+    )
+
+
+async def render_transaction(sandbox: Sandbox, row: Any, base_url: str) -> TransactionOut:
+    customer = await sandbox.identity.get_user(int(row["customer_user_id"]))
+    processor = None
+    if row["processor_status"]:
+        processor = ProcessorResponse(
+            status=row["processor_status"],
+            message=row["processor_message"] or ("Awaiting processor" if row["processor_status"] == "pending" else ""),
+        )
+    receipt = None
+    if row["status"] == "SUCCESS":
+        rec = await receipts.ensure_receipt(sandbox, row)
+        receipt = ReceiptLink(receipt_id=rec["id"], url=receipts.receipt_url(base_url, rec["id"], "pdf"))
+    return TransactionOut(
+        transaction_id=row["id"],
+        type=row["kind"].upper(),
+        amount=amount(int(row["amount"]), row["currency"]),
+        currency=row["currency"],
+        customer_id=customer.uuid if customer else "",
+        merchant_id=row["merchant_id"],
+        status=row["status"],
+        description=row["description"],
+        metadata=json.loads(row["metadata"] or "{}"),
+        fraud_score=fraud_full(row),
+        payment_method=await payment_method_brief(sandbox, row),
+        processor_charge_id=row["processor_charge_id"],
+        processor_response=processor,
+        receipt=receipt,
+        created_at=iso(row["created_at"]),
+        completed_at=ts(row["completed_at"]),
+    )
+
+
+def base_url_of(request: Request[Any, Any, Any]) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+@get("/transactions/{transactionId:str}", summary="Transaction details", tags=["tribble: transactions"])
+async def get_transaction_route(
+    request: Request[Any, Any, Any],
+    caller: Principal,
+    sandbox: SandboxDep,
+    transactionId: str,
+) -> TransactionOut:
+    row = await visible_transaction(sandbox, caller, transactionId)
+    return await render_transaction(sandbox, row, base_url_of(request))
+
+
+@get("/transactions", summary="List transactions", tags=["tribble: transactions"])
+async def list_transactions(
+    caller: Principal,
+    sandbox: SandboxDep,
+    listing: ListQuery,
+    merchant_id: Annotated[str | None, QueryParameter(name="merchantId", description="A merchant you own")] = None,
+    type_: Annotated[str | None, QueryParameter(name="type", description="PAYMENT or FUND")] = None,
+) -> TransactionListOut:
+    if merchant_id:
+        merchant = await merchants.get_merchant(sandbox, merchant_id)
+        merchants.ensure_merchant_access(caller, merchant)
+        rows = await sandbox.db.fetchall("SELECT * FROM tribble_transactions WHERE merchant_id = ?", (merchant_id,))
+    else:
+        rows = await sandbox.db.fetchall(
+            "SELECT * FROM tribble_transactions WHERE customer_user_id = ?", (caller.user.id,)
+        )
+    if type_:
+        rows = [r for r in rows if r["kind"].upper() == type_.upper()]
+    page, total = apply(
+        rows,
+        listing,
+        status=lambda r: r["status"],
+        created=lambda r: r["created_at"],
+        text=lambda r: (r["id"], r["description"], r["merchant_id"], r["metadata"], r["currency"]),
+        sort_keys={
+            "createdAt": lambda r: r["created_at"],
+            "amount": lambda r: r["amount"],
+            "status": lambda r: r["status"],
+            "completedAt": lambda r: r["completed_at"],
+        },
+    )
+    return TransactionListOut(
+        transactions=[
+            TransactionSummary(
+                transaction_id=r["id"],
+                type=r["kind"].upper(),
+                amount=amount(int(r["amount"]), r["currency"]),
+                currency=r["currency"],
+                merchant_id=r["merchant_id"],
+                status=r["status"],
+                description=r["description"],
+                created_at=iso(r["created_at"]),
+            )
+            for r in page
+        ],
+        pagination=listing.page(total),
+    )
+
+
+ROUTES = [create_transaction, get_transaction_route, list_transactions]

@@ -1,0 +1,114 @@
+"""T-Wallet's error shapes.
+
+The guide documents authentication failures as plain bodies: 401 when ``X-Authorization`` is
+blank or missing, 403 ``"find request requires user authentication"`` (on ``/contact``; other
+routes name their own operation) for an invalid token, 498 ``"Token has expired"``. Every other
+error uses the send response's envelope ``{"code": <status>, "msg": ["<message>"]}``: HTTP 400
+``record not found`` for a wrong account, asset or profile; 400 for invalid input; 404 for an
+unknown contact phone or path.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotFoundException,
+    ValidationException,
+)
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from app.core.errors import (
+    AccountUnavailable,
+    Conflict,
+    DomainError,
+    Forbidden,
+    IdempotencyMismatch,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+    ValidationFailed,
+)
+
+log = logging.getLogger("paysandbox.twallet")
+
+RECORD_NOT_FOUND = "record not found"
+TOKEN_EXPIRED_STATUS = 498
+TOKEN_EXPIRED_BODY = "Token has expired"
+UNAUTHORIZED_BODY = "Unauthorized"
+
+
+class TWalletError(Exception):
+    """An error in T-Wallet's words. ``plain=True`` sends ``message`` as a text/plain body."""
+
+    def __init__(self, status: int, message: str, *, plain: bool = False) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.plain = plain
+
+
+def record_not_found() -> TWalletError:
+    return TWalletError(400, RECORD_NOT_FOUND)
+
+
+def render(error: TWalletError) -> Response[Any]:
+    if error.plain:
+        return Response(error.message, status_code=error.status, media_type="text/plain")
+    return Response({"code": error.status, "msg": [error.message]}, status_code=error.status)
+
+
+def from_domain(exc: DomainError) -> TWalletError:
+    if isinstance(exc, Unauthorized):
+        if exc.code == "token_expired":
+            return TWalletError(TOKEN_EXPIRED_STATUS, TOKEN_EXPIRED_BODY, plain=True)
+        return TWalletError(403, "request requires user authentication", plain=True)
+    if isinstance(exc, NotFound):
+        return record_not_found()
+    if isinstance(exc, AccountUnavailable):
+        return TWalletError(400, f"account is {'locked' if exc.code == 'account_locked' else 'inactive'}")
+    if isinstance(exc, IdempotencyMismatch):
+        differs = ", ".join(exc.details.get("differs", []))
+        return TWalletError(409, f"Idempotency-Key was used with different parameters ({differs})")
+    if isinstance(exc, Conflict):
+        return TWalletError(409, exc.message)
+    if isinstance(exc, Forbidden):
+        return TWalletError(403, exc.message)
+    if isinstance(exc, RateLimited):
+        return TWalletError(429, "too many requests")
+    if isinstance(exc, ValidationFailed):
+        return TWalletError(400, exc.message)
+    return TWalletError(400, exc.message)
+
+
+def _validation_messages(exc: ValidationException) -> list[str]:
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    messages: list[str] = []
+    for item in extra:
+        if isinstance(item, dict):
+            key = item.get("key")
+            message = str(item.get("message", "invalid value"))
+            messages.append(f"{key}: {message}" if key else message)
+    return messages or [str(exc.detail or "invalid request")]
+
+
+def error_response(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Render any exception raised under T-Wallet's paths."""
+    if isinstance(exc, TWalletError):
+        return render(exc)
+    if isinstance(exc, DomainError):
+        return render(from_domain(exc))
+    if isinstance(exc, ValidationException):
+        return Response({"code": 400, "msg": _validation_messages(exc)}, status_code=400)
+    if isinstance(exc, NotFoundException):
+        return Response({"code": 404, "msg": ["not found"]}, status_code=404)
+    if isinstance(exc, MethodNotAllowedException):
+        return Response({"code": 405, "msg": ["method not allowed"]}, status_code=405)
+    if isinstance(exc, HTTPException) and exc.status_code < 500:
+        return Response({"code": exc.status_code, "msg": [str(exc.detail)]}, status_code=exc.status_code)
+    log.exception("unhandled T-Wallet error on %s %s", request.method, request.url.path, exc_info=exc)
+    return Response({"code": 500, "msg": ["internal error"]}, status_code=HTTP_500_INTERNAL_SERVER_ERROR)

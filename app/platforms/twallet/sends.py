@@ -1,0 +1,209 @@
+"""send-to-profile: hold the sender's funds now, settle the transfer on the sandbox clock.
+
+A send is accepted in one savepoint: a debit hold on the sender's wallet (amount + fee), the
+``twallet_sends`` row (``pending``) and a scheduler job due ``SETTLE_SECONDS`` later. The job
+posts the hold as a ledger transfer (sender -> recipient, fee -> the fees account) with an
+idempotency key derived from the send, and marks the row ``completed`` in the same savepoint;
+if the posting is refused (e.g. the recipient's wallet got locked) the hold is voided and the
+send is ``failed``. An ``Idempotency-Key`` header makes a retry return the first send.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from app.core.errors import DomainError, IdempotencyMismatch, InsufficientFunds
+from app.core.identity.models import User
+from app.core.ledger.accounts import open_account_in, system_account_in
+from app.core.ledger.holds import place_hold_in, post_hold_in, void_hold_in
+from app.core.ledger.models import Journal, Leg
+from app.core.scheduler import Job, schedule_in
+from app.runtime import Sandbox
+
+SETTLE_JOB = "twallet.settle_send"
+SETTLE_SECONDS = 2.0
+WALLET = "ACCOUNT_PURPOSE_WALLET"
+
+
+@dataclass(frozen=True)
+class SendOrder:
+    sender: User
+    recipient: User
+    sender_ledger_account: int
+    asset_key: str
+    amount: int
+    fee: int
+    notes: str | None
+    idempotency_key: str | None
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    accepted: bool
+    send_id: int | None = None
+    replayed: bool = False
+
+
+def _fingerprint(order: SendOrder) -> dict[str, Any]:
+    return {
+        "to_profile_id": order.recipient.profile_id,
+        "asset_key": order.asset_key,
+        "amount": order.amount,
+        "notes": order.notes,
+    }
+
+
+def _replay(conn: sqlite3.Connection, order: SendOrder) -> int | None:
+    if order.idempotency_key is None:
+        return None
+    row = conn.execute(
+        "SELECT id, to_profile_id, asset_key, amount, notes FROM twallet_sends"
+        " WHERE sender_user_id = ? AND idempotency_key = ?",
+        (order.sender.id, order.idempotency_key),
+    ).fetchone()
+    if row is None:
+        return None
+    stored = {"to_profile_id": row[1], "asset_key": row[2], "amount": int(row[3]), "notes": row[4]}
+    differs = [name for name, value in _fingerprint(order).items() if stored[name] != value]
+    if differs:
+        raise IdempotencyMismatch(
+            f"Idempotency-Key {order.idempotency_key!r} was used with different parameters", differs=differs
+        )
+    return int(row[0])
+
+
+async def accept_send(sandbox: Sandbox, order: SendOrder) -> SendOutcome:
+    """Hold the funds and queue the settlement; ``accepted=False`` when the balance is short."""
+    now = sandbox.clock.time()
+
+    def run(conn: sqlite3.Connection) -> SendOutcome:
+        existing = _replay(conn, order)
+        if existing is not None:
+            return SendOutcome(True, existing, replayed=True)
+        try:
+            hold = place_hold_in(
+                conn, now, order.sender_ledger_account, order.amount + order.fee, reference="twallet:send", atomic=True
+            )
+        except InsufficientFunds:
+            return SendOutcome(False)
+        recipient_account = open_account_in(conn, now, "user", order.recipient.id, order.asset_key, purpose=WALLET)
+        cur = conn.execute(
+            "INSERT INTO twallet_sends (sender_user_id, recipient_user_id, from_account_id, to_profile_id, asset_key,"
+            " amount, fee, notes, status, sender_ledger_account, recipient_ledger_account, hold_id, idempotency_key,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
+            (
+                order.sender.id,
+                order.recipient.id,
+                order.sender.twallet_account_id,
+                order.recipient.profile_id,
+                order.asset_key,
+                order.amount,
+                order.fee,
+                order.notes,
+                order.sender_ledger_account,
+                recipient_account.id,
+                hold.id,
+                order.idempotency_key,
+                now,
+            ),
+        )
+        send_id = int(cur.lastrowid or 0)
+        schedule_in(
+            conn, SETTLE_JOB, now + SETTLE_SECONDS, {"send_id": send_id}, now=now, ref=f"twallet:send:{send_id}"
+        )
+        return SendOutcome(True, send_id)
+
+    outcome: SendOutcome = await sandbox.db.write(run)
+    if outcome.accepted and not outcome.replayed:
+        sandbox.scheduler.wake()
+    return outcome
+
+
+def settle_in(conn: sqlite3.Connection, now: float, send_id: int) -> str:
+    """Post (or fail) one pending send; returns its status afterwards. Safe to run twice."""
+    row = conn.execute("SELECT * FROM twallet_sends WHERE id = ?", (send_id,)).fetchone()
+    if row is None or row["status"] != "pending":
+        return "missing" if row is None else str(row["status"])
+    currency = row["asset_key"]
+    legs = [
+        Leg(
+            debit=int(row["sender_ledger_account"]),
+            credit=int(row["recipient_ledger_account"]),
+            amount=int(row["amount"]),
+            description=f"T-Wallet send to {row['to_profile_id']}",
+        )
+    ]
+    if int(row["fee"]) > 0:
+        fees = system_account_in(conn, now, "fees", currency)
+        legs.append(
+            Leg(
+                debit=int(row["sender_ledger_account"]),
+                credit=fees.id,
+                amount=int(row["fee"]),
+                kind="fee",
+                description="T-Wallet send fee",
+            )
+        )
+
+    def mark_completed(c: sqlite3.Connection, journal: Journal) -> None:
+        c.execute(
+            "UPDATE twallet_sends SET status = 'completed', journal_id = ?, completed_at = ? WHERE id = ?",
+            (journal.id, now, send_id),
+        )
+
+    try:
+        post_hold_in(
+            conn,
+            now,
+            int(row["hold_id"]),
+            "TRANSACTION_TYPE_TRANSFER",
+            legs,
+            description=f"T-Wallet send #{send_id}",
+            idempotency_key=f"twallet:send:{send_id}:completed",
+            metadata={"platform": "twallet", "send_id": send_id, "notes": row["notes"]},
+            on_posted=mark_completed,
+            atomic=True,
+        )
+        return "completed"
+    except DomainError as exc:
+        void_hold_in(conn, now, int(row["hold_id"]), reason=f"twallet send failed: {exc.code}", atomic=True)
+        conn.execute(
+            "UPDATE twallet_sends SET status = 'failed', failure_reason = ?, completed_at = ? WHERE id = ?",
+            (exc.code, now, send_id),
+        )
+        return "failed"
+
+
+def make_settle_handler(sandbox: Sandbox) -> Any:
+    async def settle(job: Job) -> None:
+        send_id = int(job.payload["send_id"])
+        now = sandbox.clock.time()
+        await sandbox.db.write(lambda conn: settle_in(conn, now, send_id))
+
+    return settle
+
+
+async def list_transactions(
+    sandbox: Sandbox, user_id: int, *, kind: int, page: int, limit: int
+) -> tuple[list[tuple[sqlite3.Row, str, str]], int]:
+    """(row, sender uuid, recipient uuid) newest first, and the total, for sent (1), received (2) or all (3)."""
+    if kind == 1:
+        where, params = "s.sender_user_id = ?", (user_id,)
+    elif kind == 2:
+        where, params = "s.recipient_user_id = ?", (user_id,)
+    else:
+        where, params = "(s.sender_user_id = ? OR s.recipient_user_id = ?)", (user_id, user_id)
+
+    def run(conn: sqlite3.Connection) -> tuple[list[tuple[sqlite3.Row, str, str]], int]:
+        total = int(conn.execute(f"SELECT COUNT(*) FROM twallet_sends s WHERE {where}", params).fetchone()[0])
+        rows = conn.execute(
+            f"SELECT s.*, su.uuid AS sender_uuid, ru.uuid AS recipient_uuid FROM twallet_sends s"
+            f" JOIN users su ON su.id = s.sender_user_id JOIN users ru ON ru.id = s.recipient_user_id"
+            f" WHERE {where} ORDER BY s.created_at DESC, s.id DESC LIMIT ? OFFSET ?",
+            (*params, limit, (page - 1) * limit),
+        ).fetchall()
+        return [(row, row["sender_uuid"], row["recipient_uuid"]) for row in rows], total
+
+    return await sandbox.db.read(run)

@@ -1,0 +1,45 @@
+"""The /_sandbox control API and console: one Router with the control-token guard and JSON errors.
+
+``ROUTES`` is picked up by ``app.asgi`` (``EXTRA_ROUTES``). Every handler works on the sandbox
+serving the request (``sandbox: SandboxDep``), so it follows workspaces.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Router
+
+from app.sandbox.api_clock import ClockController
+from app.sandbox.api_people import InboxController, UserController, mint_token
+from app.sandbox.api_state import EventController, SettingsController, SnapshotController, reset_sandbox
+from app.sandbox.api_world import OperationController, SimulatorController, WebhookController, magic_catalogue
+from app.sandbox.console import console_page, console_static
+from app.sandbox.errors import control_error_response
+from app.sandbox.guard import control_token_guard
+
+CONTROL_PREFIX = "/_sandbox"
+
+control_router = Router(
+    path=CONTROL_PREFIX,
+    route_handlers=[
+        ClockController,
+        InboxController,
+        UserController,
+        mint_token,
+        SimulatorController,
+        OperationController,
+        magic_catalogue,
+        WebhookController,
+        SnapshotController,
+        SettingsController,
+        EventController,
+        reset_sandbox,
+        console_page,
+        console_static,
+    ],
+    guards=[control_token_guard],
+    exception_handlers={Exception: control_error_response},
+)
+
+ROUTES: list[Any] = [control_router]

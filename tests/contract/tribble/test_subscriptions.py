@@ -1,0 +1,148 @@
+"""Subscriptions: a life over three billing periods on the sandbox clock, dunning, metrics."""
+
+from __future__ import annotations
+
+from litestar.testing import AsyncTestClient
+
+from tests.contract.tribble.conftest import (
+    approved_merchant,
+    assert_error,
+    deposit,
+    register,
+    relogin,
+    sandbox_of,
+    settle_due,
+    wallet_of,
+)
+from tests.contract.tribble.test_wallets_cards import CARD_BODY
+
+DAY = 86400
+
+
+async def _plan(client: AsyncTestClient, owner, **overrides):  # type: ignore[no-untyped-def]
+    body = {
+        "planName": "Premium Weekly",
+        "planDescription": "Premium subscription plan with unlimited access",
+        "amount": 999.00,
+        "currency": "NGN",
+        "billingFrequency": "weekly",
+        "trialPeriodDays": 7,
+        "setupFee": 100,
+        "maxCharges": None,
+        **overrides,
+    }
+    r = await client.post("/api/v1/subscription-plans", json=body, headers=owner.headers)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def test_subscription_three_periods(client: AsyncTestClient) -> None:
+    owner, merchant_id = await approved_merchant(client)
+    plan = await _plan(client, owner)
+    assert plan["status"] == "ACTIVE" and plan["billingFrequency"] == "weekly"
+    detail = (await client.get(f"/api/v1/subscription-plans/{plan['planId']}", headers=owner.headers)).json()
+    assert detail["merchantId"] == merchant_id and detail["trialPeriodDays"] == 7 and detail["setupFee"] == 100.0
+    assert_error(await client.get("/api/v1/subscription-plans/plan-nope", headers=owner.headers), 404, "NOT_FOUND")
+    customer = await register(client)
+    assert_error(
+        await client.post(
+            "/api/v1/subscription-plans",
+            json={"planName": "x", "amount": 1, "currency": "NGN", "billingFrequency": "weekly"},
+            headers=customer.headers,
+        ),
+        403,
+        "FORBIDDEN",
+    )
+    await deposit(client, customer, 5000_00)
+    r = await client.post("/api/v1/subscriptions", json={"planId": plan["planId"]}, headers=customer.headers)
+    assert r.status_code == 201, r.text
+    sub = r.json()
+    assert sub["status"] == "ACTIVE" and sub["chargeCount"] == 0 and sub["trialEndDate"] == sub["nextChargeDate"]
+    assert sub["message"] == "Subscription activated successfully. Trial period: 7 days"
+    assert (await wallet_of(client, customer))["balance"] == 4900.0  # setup fee
+    assert_error(
+        await client.post("/api/v1/subscriptions", json={"planId": plan["planId"]}, headers=customer.headers),
+        409,
+        "SUBSCRIPTION_ACTIVE",
+    )
+    sid = sub["subscriptionId"]
+    for period in range(1, 4):
+        await settle_due(client, 7 * DAY)
+        await relogin(client, customer)
+        got = (await client.get(f"/api/v1/subscriptions/{sid}", headers=customer.headers)).json()
+        assert got["chargeCount"] == period, got
+    assert (await wallet_of(client, customer))["balance"] == 4900.0 - 3 * 999.0
+    assert [c["status"] for c in got["charges"]] == ["SUCCEEDED"] * 4  # setup + 3 renewals
+    assert got["lastChargeAmount"] == 999.0
+    events = await sandbox_of(client).events.log(type="subscription:charged")
+    assert len(events) == 3 and events[-1].data["status"] == "SUCCEEDED"
+
+    r = await client.put(f"/api/v1/subscriptions/{sid}/pause", json={"reason": "Holiday"}, headers=customer.headers)
+    assert r.status_code == 200 and r.json()["status"] == "PAUSED"
+    await settle_due(client, 7 * DAY)
+    await relogin(client, customer)
+    assert (await client.get(f"/api/v1/subscriptions/{sid}", headers=customer.headers)).json()["chargeCount"] == 3
+    r = await client.put(f"/api/v1/subscriptions/{sid}/resume", headers=customer.headers)
+    assert r.status_code == 200 and r.json()["status"] == "ACTIVE"
+    listed = (await client.get(f"/api/v1/customers/{customer.uuid}/subscriptions", headers=customer.headers)).json()
+    assert listed["summary"]["activeCount"] == 1 and listed["summary"]["totalMRR"] == round(999 * 52 / 12, 2)
+    r = await client.put(
+        f"/api/v1/subscriptions/{sid}/cancel", json={"reason": "No longer need it"}, headers=customer.headers
+    )
+    assert r.json()["status"] == "CANCELLED" and r.json()["cancelledReason"] == "No longer need it"
+    assert_error(
+        await client.put(f"/api/v1/subscriptions/{sid}/resume", headers=customer.headers), 422, "UNPROCESSABLE_ENTITY"
+    )
+    metrics = (
+        await client.get(
+            f"/api/v1/merchants/{merchant_id}/subscription-metrics",
+            params={"startDate": "2000-01-01"},
+            headers=(await relogin(client, owner)).headers,
+        )
+    ).json()["metrics"]
+    assert metrics["newSubscriptions"] == 1 and metrics["cancelledSubscriptions"] == 1
+    assert metrics["trialConversions"] == 1 and metrics["trialConversionRate"] == 100.0
+    assert (await sandbox_of(client).ledger.check()).ok
+
+
+async def test_failed_charge_is_retried_and_recovered(client: AsyncTestClient) -> None:
+    owner, merchant_id = await approved_merchant(client)
+    plan = await _plan(client, owner, trialPeriodDays=0, setupFee=0, billingFrequency="monthly", amount=1000)
+    customer = await register(client)
+    await deposit(client, customer, 1000_00)
+    r = await client.post(
+        "/api/v1/subscriptions", json={"planId": plan["planId"], "paymentMethodId": "wallet"}, headers=customer.headers
+    )
+    assert r.status_code == 201 and r.json()["chargeCount"] == 1  # first period charged at enrolment
+    sid = r.json()["subscriptionId"]
+    assert (await wallet_of(client, customer))["balance"] == 0.0
+    await settle_due(client, 30 * DAY + 3600)  # renewal (one month later) fails: empty wallet
+    sub = (await client.get(f"/api/v1/subscriptions/{sid}", headers=(await relogin(client, customer)).headers)).json()
+    assert sub["status"] == "PAST_DUE" and sub["charges"][-1]["status"] == "FAILED"
+    await deposit(client, customer, 1000_00)
+    await settle_due(client, DAY)  # the first dunning retry (a day later) succeeds
+    sub = (await client.get(f"/api/v1/subscriptions/{sid}", headers=(await relogin(client, customer)).headers)).json()
+    assert sub["status"] == "ACTIVE" and sub["chargeCount"] == 2 and sub["charges"][-1]["attemptCount"] == 2
+    metrics = (
+        await client.get(
+            f"/api/v1/merchants/{merchant_id}/subscription-metrics",
+            params={"startDate": "2000-01-01"},
+            headers=(await relogin(client, owner)).headers,
+        )
+    ).json()["metrics"]
+    assert metrics["failedCharges"] == 1 and metrics["recoveredCharges"] == 1 and metrics["recoveryRate"] == 100.0
+    assert metrics["mrr"] == 1000.0 and metrics["arr"] == 12000.0
+
+    card_user = await register(client)
+    declined = (
+        await client.post(
+            "/api/v1/payment-methods", json={**CARD_BODY, "cardNumber": "4000000000009995"}, headers=card_user.headers
+        )
+    ).json()
+    r = await client.post(
+        "/api/v1/subscriptions",
+        json={"planId": plan["planId"], "paymentMethodId": declined["paymentMethodId"]},
+        headers=card_user.headers,
+    )
+    assert r.status_code == 201 and r.json()["status"] == "PAST_DUE"
+    assert (await sandbox_of(client).ledger.check()).ok

@@ -1,0 +1,110 @@
+"""Hostile request bodies and paths: deep nesting, bytes that are not UTF-8, huge bodies, odd ids.
+
+Every platform's JSON routes (and the control API) answer a clear 4xx in their envelope, never a
+500: a body nested 100,000 levels deep (the JSON decoder's recursion limit), a body that is not
+UTF-8, a 30 MB body, ids with NUL bytes, encoded slashes, emoji and 10,000 characters.
+"""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from tests.reliability.drop_api import register
+from tests.reliability.envelopes import assert_envelope, auth_headers
+from tests.support.server import LiveServer
+
+DEEP = "[" * 100_000 + "]" * 100_000
+BODY_ROUTES = {
+    "drop": [("POST", "/api/recipients"), ("POST", "/api/transactions/qr-payment"), ("PATCH", "/api/settings")],
+    "tribble": [("POST", "/api/v1/payment-methods"), ("POST", "/api/v1/wallets/fund")],
+    "nivo": [("POST", "/api/v1/wallet/wallets"), ("POST", "/api/v1/transaction/transactions/deposit")],
+    "twallet": [("POST", "/profile/contact"), ("POST", "/profile/send-to-profile")],
+    "control": [("POST", "/_sandbox/tokens"), ("POST", "/_sandbox/clock/advance")],
+}
+# Litestar decodes these platforms' bodies before their handlers run; a RecursionError or
+# UnicodeDecodeError from msgspec then reaches the platform's error renderer as an unknown exception.
+# Routed to the platform owners / app/asgi.py (see the reliability report).
+KNOWN_500: dict[str, str] = {
+    "tribble": "Litestar body decoding: RecursionError/UnicodeDecodeError rendered as 500",
+    "nivo": "Litestar body decoding: RecursionError/UnicodeDecodeError rendered as 500",
+    "twallet": "Litestar body decoding: RecursionError/UnicodeDecodeError rendered as 500",
+}
+
+
+def _check(resp: httpx.Response, platform: str) -> None:
+    assert 400 <= resp.status_code < 500, (
+        resp.request.method,
+        resp.request.url.path,
+        resp.status_code,
+        resp.text[:200],
+    )
+    if platform == "control":
+        body = resp.json()
+        assert isinstance(body.get("error"), str) and isinstance(body.get("message"), str), body
+    else:
+        assert_envelope(resp, platform)
+
+
+@pytest.mark.parametrize(
+    "platform",
+    [
+        pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN_500[p], strict=True)) if p in KNOWN_500 else p
+        for p in sorted(BODY_ROUTES)
+    ],
+)
+async def test_undecodable_bodies_are_clear_4xx(platform: str, http: httpx.AsyncClient, live: LiveServer) -> None:
+    user = await register(http, f"hostile{platform}")
+    headers = {
+        **auth_headers(platform if platform != "control" else "drop", user.token),
+        "content-type": "application/json",
+    }
+    for method, path in BODY_ROUTES[platform]:
+        for body in (
+            DEEP.encode(),
+            ('{"name": ' + DEEP + "}").encode(),
+            b'{"name": "\xff\xfe\xfd", "amount": 1}',
+            b"\xc3\x28\xa0\xa1",
+        ):
+            _check(await http.request(method, path, content=body, headers=headers), platform)
+
+
+async def test_huge_bodies_and_odd_ids(http: httpx.AsyncClient, live: LiveServer) -> None:
+    user = await register(http, "hostileids")
+    big = json.dumps({"category": "other", "subject": "x", "description": "y" * 30_000_000})
+    resp = await http.post("/api/complaints", content=big, headers={**user.auth, "content-type": "application/json"})
+    _check(resp, "drop")
+    for platform, template in (
+        ("drop", "/api/transactions/{}"),
+        ("drop", "/api/recipients/{}"),
+        ("tribble", "/api/v1/transactions/{}"),
+        ("tribble", "/api/v1/wallets/{}"),
+        ("nivo", "/api/v1/wallet/wallets/{}"),
+        ("nivo", "/api/v1/transaction/transactions/{}"),
+        ("twallet", "/profile/account/{}"),
+    ):
+        for odd in ("%00", "..%2F..%2Fetc%2Fpasswd", "%F0%9F%92%B8", "x" * 10_000, "%ZZ", "1%20OR%201%3D1", "-1"):
+            method = "DELETE" if "recipients" in template else "GET"
+            resp = await http.request(method, template.format(odd), headers=auth_headers(platform, user.token))
+            _check(resp, platform)
+
+
+async def test_unknown_paths_and_wrong_methods_answer_in_the_envelope(http: httpx.AsyncClient) -> None:
+    user = await register(http, "hostilepaths")
+    for platform, path, wrong_method in (
+        ("drop", "/api/nope", ("PUT", "/api/auth/me")),
+        ("tribble", "/api/v1/nope", ("PUT", "/api/v1/wallets")),
+        ("nivo", "/api/v1/wallet/nope", ("DELETE", "/api/v1/wallet/wallets")),
+        ("nivo", "/api/v1/identity/nope", ("GET", "/api/v1/identity/auth/login")),
+        ("twallet", "/profile/nope", ("DELETE", "/profile/send-to-profile")),
+    ):
+        headers = auth_headers(platform, user.token)
+        for method in ("GET", "POST", "DELETE"):
+            resp = await http.request(method, path, headers=headers)
+            assert resp.status_code in (404, 405), (platform, method, path, resp.status_code)
+            _check(resp, platform)
+        resp = await http.request(wrong_method[0], wrong_method[1], headers=headers)
+        assert resp.status_code in (404, 405), (platform, wrong_method, resp.status_code, resp.text[:200])
+        _check(resp, platform)
