@@ -12,7 +12,7 @@ from typing import Any
 from litestar import Litestar, Request, Response
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -123,6 +123,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     def handle_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         path = request.url.path
+        if isinstance(exc, RecursionError | UnicodeDecodeError):
+            # Litestar's body decoding lets these escape for absurdly nested or non-UTF-8 bodies:
+            # a client error, rendered by each platform as its own "bad request".
+            exc = ValidationException(detail="Request body could not be decoded")
         for prefix, spec in by_prefix:
             if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
                 return spec.error_response(request, exc)

@@ -192,3 +192,29 @@ async def test_configured_secret_overrides_database(settings: Settings) -> None:
         assert pair.expires_at == int(box.clock.time()) + 3600 or pair.expires_at == int(box.clock.time()) + 3599
     finally:
         await box.stop()
+
+
+async def test_verify_access_cache_never_serves_a_stale_user(sandbox) -> None:
+    identity = sandbox.identity
+    user = await identity.register("cache@example.com", "Sandbox123!", first_name="C", last_name="A")
+    pair = await identity.issue_tokens(user, platform="tribble", ttl=3600)
+    assert (await identity.verify_access(pair.access_token)).user.kyc_status == "pending"
+    await identity.set_kyc(user.id, "approved", 2)
+    principal = await identity.verify_access(pair.access_token)
+    assert principal.user.kyc_status == "approved" and principal.user.kyc_tier == 2
+    await identity.revoke(pair.jti)
+    try:
+        await identity.verify_access(pair.access_token)
+    except Exception as exc:
+        assert getattr(exc, "code", "") == "token_revoked"
+    else:
+        raise AssertionError("a revoked token was accepted from the cache")
+    fresh = await identity.issue_tokens(user, platform="tribble", ttl=60)
+    await identity.verify_access(fresh.access_token)
+    sandbox.clock.advance(61)
+    try:
+        await identity.verify_access(fresh.access_token)
+    except Exception as exc:
+        assert getattr(exc, "code", "") == "token_expired"
+    else:
+        raise AssertionError("an expired token was accepted from the cache")

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from tests.reliability.cashier_ws import cashier, funded_user
-from tests.reliability.drop_api import qr_pay, register, register_merchant
+from tests.reliability.drop_api import DropUser, qr_pay, register, register_merchant
 from tests.reliability.envelopes import assert_envelope
 from tests.reliability.ledger_file import assert_invariants, rows, user_wallet_balance
 from tests.support.server import LiveServer
@@ -307,4 +307,44 @@ async def test_scheduled_settlements_fire_once_under_racing_clock_advances(live:
     notes = rows(db, "SELECT COUNT(*) AS n FROM drop_notifications WHERE type = 'remittance_completed'")[0]["n"]
     assert notes == len(ids)
     assert_invariants(db)
+    assert (await live.sandbox.ledger.check()).ok
+
+
+async def test_snapshot_restore_and_reset_under_load(live: LiveServer) -> None:
+    """Restoring a snapshot (and resetting) while QR payments flow: no 5xx, a consistent file afterwards."""
+    async with httpx.AsyncClient(base_url=live.base_url, timeout=120) as http:
+        owner = await register(http, "restoreowner")
+        merchant = await register_merchant(http, owner)
+        payers = [await register(http, "restorepayer") for _ in range(3)]
+        assert (await http.post("/_sandbox/snapshots", json={"name": "before-load"})).status_code == 201
+        codes: Counter[int] = Counter()
+        done = asyncio.Event()
+        progress = asyncio.Condition()
+
+        async def pay(payer: DropUser) -> None:
+            while not done.is_set():
+                resp = await qr_pay(http, payer, merchant, 10)
+                assert resp.status_code < 500, resp.text
+                if resp.status_code >= 400:
+                    assert_envelope(resp, "drop")
+                async with progress:
+                    codes[resp.status_code] += 1
+                    progress.notify_all()
+
+        async def answered(total: int) -> None:
+            async with progress:
+                await progress.wait_for(lambda: sum(codes.values()) >= total)
+
+        tasks = [asyncio.create_task(pay(p)) for p in payers for _ in range(3)]
+        await asyncio.wait_for(answered(60), 60)
+        for _ in range(2):
+            restored = await http.post("/_sandbox/snapshots/before-load/restore")
+            assert restored.status_code == 200, restored.text
+            await asyncio.wait_for(answered(sum(codes.values()) + 30), 60)  # payments go on, restored file
+        assert (await http.post("/_sandbox/reset")).status_code == 200
+        await asyncio.wait_for(answered(sum(codes.values()) + 20), 60)  # answered (401: users are gone)
+        done.set()
+        await asyncio.gather(*tasks)
+    assert codes[201] >= 60 and set(codes) <= {201, 400, 401, 404}, codes
+    assert_invariants(live.settings.db)
     assert (await live.sandbox.ledger.check()).ok

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
 
 from tests.reliability.drop_api import DropUser, qr_pay, register, register_merchant
 from tests.reliability.process import ServerProcess, paysandbox_check
@@ -64,9 +65,8 @@ async def _load(
             if len(acked) >= ACKS_BEFORE_KILL:
                 enough.set()
 
-    tasks = [asyncio.create_task(one_payer(p, n)) for n, p in enumerate(payers)]
-    for _ in range(3):  # several requests in flight per payer
-        tasks.extend(asyncio.create_task(one_payer(p, n + 100 * (_ + 1))) for n, p in enumerate(payers))
+    # Four request loops per payer: several payments of one bank account in flight at once.
+    tasks = [asyncio.create_task(one_payer(p, n + 100 * k)) for k in range(4) for n, p in enumerate(payers)]
     await asyncio.gather(*tasks)
 
 
@@ -164,9 +164,6 @@ async def test_sigkill_during_qr_load_loses_nothing_acknowledged(tmp_path: Path)
 
 def _assert_consistent(db: Path, acked: dict[str, dict[str, Any]], payers: list[DropUser]) -> None:
     rows = _rows(db, "SELECT * FROM drop_transactions WHERE type = 'qr_payment'")
-    by_key: dict[str, list[sqlite3.Row]] = {}
-    for row in rows:
-        by_key.setdefault(row["request_key"] or "", []).append(row)
     ids = {row["id"]: row for row in rows}
     for request_id, body in acked.items():
         assert body["id"] in ids, f"acknowledged payment {body['id']} lost"
@@ -196,3 +193,84 @@ def _assert_consistent(db: Path, acked: dict[str, dict[str, Any]], payers: list[
         )
         assert balance, "payer has no bank account"
         assert sum(b["balance"] for b in balance) == OPENING_NOK - spent - remitted
+
+
+async def test_sigkill_during_cashier_websocket_transfers(tmp_path: Path) -> None:
+    """Core transfers over the Cashier WebSocket, kill -9 mid-load: each acknowledged journal is on the file
+    once; after a restart, retries with the same ``idempotency_key`` return the first receipt."""
+    from tests.reliability.cashier_ws import cashier
+
+    db = tmp_path / "crash-ws.db"
+    server = ServerProcess(db).start()
+    acked: dict[str, dict[str, Any]] = {}
+    sent: dict[str, tuple[int, int, dict[str, Any]]] = {}
+    users: list[tuple[DropUser, int]] = []
+    try:
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
+            for _ in range(4):
+                user = await register(http, "wscrash")
+                uid = _rows(db, "SELECT id FROM users WHERE email = ?", (user.email,))[0]["id"]
+                users.append((user, uid))
+            for user, _ in users:  # fund each wallet with a partner deposit, settled through the control API
+                async with cashier(server.ws_url, user.token) as sock:
+                    partners = await sock.request("get_partners", {"currency": "USD"})
+                    partner = partners["data"]["data"]["partners"][0]["id"]
+                    deposit = await sock.request(
+                        "deposit_request", {"amount": 1000, "currency": "USD", "partner_id": partner}
+                    )
+                    assert deposit["type"] == "success", deposit
+                    ref = deposit["data"]["data"]["request_ref"]
+                done = await http.post(f"/_sandbox/operations/{ref}/complete")
+                assert done.status_code == 200, done.text
+
+            enough = asyncio.Event()
+
+            async def worker(n: int, user: DropUser) -> None:
+                try:
+                    async with cashier(server.ws_url, user.token) as sock:
+                        i = 0
+                        while True:
+                            i += 1
+                            target = users[(n + 1 + i % 3) % len(users)][1]
+                            key = f"ws-crash-{n}-{i}"
+                            body = {"to_user_id": str(target), "amount": 1.5, "currency": "USD", "idempotency_key": key}
+                            sent[key] = (n, target, body)
+                            reply = await sock.request("transfer", body)
+                            assert reply["type"] == "success", reply
+                            acked[key] = reply["data"]["data"]
+                            if len(acked) >= 100:
+                                enough.set()
+                except (ConnectionClosed, OSError):  # the server died under us
+                    assert server.proc is not None and server.proc.poll() is not None
+
+            tasks = [asyncio.create_task(worker(n, u)) for n, (u, _) in enumerate(users) for _ in range(2)]
+            await asyncio.wait_for(enough.wait(), 120)
+            server.kill()
+            await asyncio.wait_for(asyncio.gather(*tasks), 60)
+    finally:
+        server.kill()
+
+    crashed = paysandbox_check(db)
+    assert crashed.returncode == 0, crashed.stdout + crashed.stderr
+    for key, data in acked.items():
+        n = sent[key][0]
+        uid = users[n][1]
+        found = _rows(db, "SELECT id FROM journals WHERE idempotency_key = ?", (f"cashier:transfer:{uid}:{key}",))
+        assert [r["id"] for r in found] == [data["journal_id"]], key
+
+    server = ServerProcess(db).start()
+    try:
+        for n, (user, _) in enumerate(users):
+            async with cashier(server.ws_url, user.token) as sock:
+                for key, (owner, _, body) in sent.items():
+                    if owner != n:
+                        continue
+                    reply = await sock.request("transfer", body)
+                    assert reply["type"] == "success", reply
+                    if key in acked:
+                        assert reply["data"]["data"]["receipt_code"] == acked[key]["receipt_code"]
+    finally:
+        server.terminate()
+    assert len(_rows(db, "SELECT id FROM journals WHERE type = 'TRANSACTION_TYPE_TRANSFER'")) == len(sent)
+    final = paysandbox_check(db)
+    assert final.returncode == 0, final.stdout + final.stderr

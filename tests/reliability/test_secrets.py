@@ -223,3 +223,17 @@ async def test_no_secret_in_responses_logs_or_database(tmp_path: Path) -> None:
     raw = b"".join(p.read_bytes() for p in (db, Path(f"{db}-wal")) if p.exists())
     for name in ("card_number", "nivo_card", "password:drop", "password:tribble", "password:nivo", "password:new"):
         assert secrets[name].encode() not in raw, f"{name} is in the database file"
+
+
+def test_log_redaction_hides_tokens_and_keeps_the_rest() -> None:
+    from app.sandbox.log_redaction import redact
+
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig-_x"
+    assert redact(f'"WebSocket /cashier/svc/ws?token={jwt}&workspace=qa"') == (
+        '"WebSocket /cashier/svc/ws?token=[redacted]&workspace=qa"'
+    )
+    assert redact(f"< authorization: Bearer {jwt}") == "< authorization: Bearer [redacted]"
+    assert redact(f"< cookie: drop_token={jwt}; theme=dark") == "< cookie: drop_token=[redacted]; theme=dark"
+    assert redact("GET /_sandbox/?token=s3cret HTTP/1.1") == "GET /_sandbox/?token=[redacted] HTTP/1.1"
+    plain = 'GET /api/transactions?page=2&sort=amount HTTP/1.1" 200'
+    assert redact(plain) == plain

@@ -24,7 +24,7 @@ async def parts(tmp_path: Path):
         db.close()
 
 
-async def test_due_jobs_fire_in_order_once(parts) -> None:  # noqa: ANN001
+async def test_due_jobs_fire_in_order_once(parts) -> None:
     db, clock = parts
     scheduler = Scheduler(db, clock)
     fired: list[str] = []
@@ -46,7 +46,7 @@ async def test_due_jobs_fire_in_order_once(parts) -> None:  # noqa: ANN001
     assert fired == ["early", "early-second", "late"]
 
 
-async def test_stop_right_after_wake_does_not_hang(parts) -> None:  # noqa: ANN001
+async def test_stop_right_after_wake_does_not_hang(parts) -> None:
     db, clock = parts
     for _ in range(20):
         scheduler = Scheduler(db, clock, poll_interval=0.01)

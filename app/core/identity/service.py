@@ -9,7 +9,8 @@ sandbox clock.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from app.core.clock import SandboxClock
@@ -34,6 +35,7 @@ from app.core.identity.models import (
 from app.core.identity.passwords import hash_password, verify_password
 from app.db.database import Database
 
+_CLAIMS_CACHE_SIZE = 4096
 _STATUS_ERRORS = {"locked": "account_locked", "suspended": "account_suspended", "deleted": "account_deleted"}
 
 
@@ -54,14 +56,27 @@ class IdentityService:
         self._configured_secret = jwt_secret
         self._secret = jwt_secret
         self.revoked = tok.RevocationCache()
+        # Hot-path caches of verify_access (every authenticated request). Verified tokens map to
+        # their claims (expiry, workspace and revocation are still checked on every use); users
+        # are cached by id and the whole cache is dropped on every identity write and on reload.
+        self._verified_tokens: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._user_cache: dict[int, User] = {}
+
+    async def _write(self, fn: Callable[[sqlite3.Connection], Any]) -> Any:
+        try:
+            return await self.db.write(fn)
+        finally:
+            self._user_cache.clear()
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
         """Load the signing secret and the revocation cache (an ``on_start`` hook; also after a restore)."""
         if not self._configured_secret:
-            self._secret = str(await self.db.write(tok.load_or_create_secret))
+            self._secret = str(await self._write(tok.load_or_create_secret))
         now = self.clock.time()
         await self.db.read(lambda conn: self.revoked.load(conn, now))
+        self._user_cache.clear()
+        self._verified_tokens.clear()
 
     reload = start
 
@@ -116,7 +131,7 @@ class IdentityService:
                 kyc_tier=kyc_tier,
             )
 
-        user: User = await self.db.write(run)
+        user: User = await self._write(run)
         return user
 
     async def authenticate(self, email: str, password: str) -> User:
@@ -139,7 +154,7 @@ class IdentityService:
             conn.execute("UPDATE users SET last_login_at = ? WHERE id = ?", (now, user.id))
             return usr.require(conn, user.id)
 
-        logged_in: User = await self.db.write(record)
+        logged_in: User = await self._write(record)
         return logged_in
 
     async def _get(self, column: str, value: Any) -> User | None:
@@ -174,7 +189,7 @@ class IdentityService:
 
     async def _update(self, user_id: int, fields: dict[str, Any]) -> User:
         now = self.clock.time()
-        user: User = await self.db.write(lambda conn: usr.update_fields(conn, user_id, now, fields))
+        user: User = await self._write(lambda conn: usr.update_fields(conn, user_id, now, fields))
         return user
 
     async def update_profile(self, user_id: int, **fields: Any) -> User:
@@ -227,7 +242,7 @@ class IdentityService:
             revoked = tok.revoke_where(conn, now, "user_deleted", "user_id = ? AND expires_at > ?", (user_id, now))
             return user, revoked
 
-        user, revoked = await self.db.write(run)
+        user, revoked = await self._write(run)
         self.revoked.add(revoked, now)
         return user
 
@@ -331,12 +346,23 @@ class IdentityService:
                 conn, user, now=now, platform=platform, ttl=ttl, refresh_ttl=refresh_ttl, scope=scope, extra=extra
             )
 
-        pair: TokenPair = await self.db.write(run)
+        pair: TokenPair = await self._write(run)
         return pair
 
     def decode_access(self, token: str) -> dict[str, Any]:
         """Signature, type, expiry, workspace and revocation checks; no database round trip."""
-        claims = tok.decode(_strip_bearer(token), self.secret, now=self.clock.time(), expected_type="access")
+        raw = _strip_bearer(token)
+        cached = self._verified_tokens.get(raw)
+        if cached is not None:
+            self._verified_tokens.move_to_end(raw)
+            if self.clock.time() >= float(cached["exp"]):
+                raise Unauthorized("token has expired", code="token_expired", expired_at=float(cached["exp"]))
+            claims = cached
+        else:
+            claims = tok.decode(raw, self.secret, now=self.clock.time(), expected_type="access")
+            self._verified_tokens[raw] = claims
+            if len(self._verified_tokens) > _CLAIMS_CACHE_SIZE:
+                self._verified_tokens.popitem(last=False)
         if claims.get("ws") != self.workspace:
             raise Unauthorized("token belongs to another workspace", code="invalid_token")
         if claims["jti"] in self.revoked:
@@ -345,7 +371,12 @@ class IdentityService:
 
     async def verify_access(self, token: str) -> Principal:
         claims = self.decode_access(token)
-        user = await self.get_user(claims.get("uid", 0))
+        uid = claims.get("uid", 0)
+        user = self._user_cache.get(uid) if isinstance(uid, int) else None
+        if user is None:
+            user = await self.get_user(uid)
+            if user is not None:
+                self._user_cache[user.id] = user
         if user is None or user.uuid != claims.get("sub") or user.status == "deleted":
             raise Unauthorized("token's user no longer exists", code="invalid_token")
         return Principal(user=user, claims=claims, jti=str(claims["jti"]), scope=str(claims.get("scope", "full")))
@@ -387,7 +418,7 @@ class IdentityService:
             )
             return "ok", pair, retired
 
-        outcome, pair, revoked = await self.db.write(run)
+        outcome, pair, revoked = await self._write(run)
         self.revoked.add(revoked, now)
         if outcome == "revoked":
             raise Unauthorized("refresh token has already been used or revoked", code="token_revoked")
@@ -405,11 +436,11 @@ class IdentityService:
                 return []
             return tok.revoke_where(conn, now, "logout", "family = ?", (row[0],))
 
-        self.revoked.add(await self.db.write(run), now)
+        self.revoked.add(await self._write(run), now)
 
     async def revoke_all(self, user_id: int) -> None:
         now = self.clock.time()
-        revoked = await self.db.write(
+        revoked = await self._write(
             lambda conn: tok.revoke_where(conn, now, "revoke_all", "user_id = ? AND expires_at > ?", (user_id, now))
         )
         self.revoked.add(revoked, now)
@@ -461,14 +492,14 @@ class IdentityService:
                 )
             return challenge
 
-        challenge: OtpChallenge = await self.db.write(run)
+        challenge: OtpChallenge = await self._write(run)
         return challenge
 
     async def verify_otp(
         self, user_id: int, purpose: str, code: str, *, challenge_id: str | None = None, ttl: int = otp.VERIFICATION_TTL
     ) -> VerificationToken:
         now = self.clock.time()
-        outcome: otp.OtpOutcome = await self.db.write(
+        outcome: otp.OtpOutcome = await self._write(
             lambda conn: otp.check_code_in(
                 conn, now, user_id=user_id, purpose=purpose, code=code, challenge_id=challenge_id, ttl=ttl
             )
@@ -520,7 +551,7 @@ class IdentityService:
             conn.execute("UPDATE users SET totp_last_counter = ? WHERE id = ?", (counter, user_id))
             return otp.issue_verification_in(conn, now, user_id=user_id, purpose=purpose, method="totp", ttl=ttl)
 
-        result = await self.db.write(run)
+        result = await self._write(run)
         if result == "totp_not_enabled":
             raise ValidationFailed("TOTP is not enabled for this user", code="totp_not_enabled")
         if isinstance(result, str):
@@ -529,7 +560,7 @@ class IdentityService:
 
     async def consume_verification_token(self, user_id: int, purpose: str, token: str) -> None:
         now = self.clock.time()
-        ok = await self.db.write(
+        ok = await self._write(
             lambda conn: otp.consume_in(conn, now, user_id=user_id, purpose=purpose, token=str(token or ""))
         )
         if not ok:
@@ -555,7 +586,7 @@ class IdentityService:
         user_id: int | None = None,
     ) -> int:
         now = self.clock.time()
-        message_id: int = await self.db.write(
+        message_id: int = await self._write(
             lambda conn: inbox_sql.deliver_in(
                 conn, now, channel, to, subject, body, code=code, purpose=purpose, user_id=user_id
             )

@@ -17,7 +17,14 @@ from app.platforms.nivo import verifications as ver
 from app.platforms.nivo.auth import NivoCaller, provide_caller
 from app.platforms.nivo.errors import NivoError
 from app.platforms.nivo.movements import TxSpec, post_movement, transaction_by_journal_in
-from app.platforms.nivo.wallets import NivoWallet, find_wallet, normalize_uuid, require_active, wallet_of
+from app.platforms.nivo.wallets import (
+    NivoWallet,
+    ensure_owned,
+    find_wallets,
+    normalize_uuid,
+    require_active,
+    wallet_of,
+)
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 
@@ -108,8 +115,8 @@ async def withdrawal(
 async def transfer(
     data: s.TransferRequest, request: Request[Any, Any, Any], caller: NivoCaller, sandbox: SandboxDep
 ) -> Response[s.TransactionEnvelope | s.VerificationRequiredEnvelope]:
-    source = await wallet_of(sandbox, data.from_wallet_id, caller.user.id, label="Source wallet")
-    target = await find_wallet(sandbox, data.to_wallet_id)
+    found_source, target = await find_wallets(sandbox, data.from_wallet_id, data.to_wallet_id)
+    source = ensure_owned(found_source, caller.user.id, label="Source wallet")
     if target is None:
         raise NivoError("NOT_FOUND", "Destination wallet not found")
     if target.id == source.id:
@@ -124,7 +131,7 @@ async def transfer(
     spec = TxSpec("transfer", caller.user.id, amount, source.currency, source, target, description)
     message = "Insufficient balance in source wallet"
     if not (source.currency == "INR" and amount > HIGH_VALUE_INR_MINOR):
-        await _precheck_balance(sandbox, source, amount, message)
+        # The ledger checks the balance atomically with the debit; no separate read needed.
         try:
             row = await post_movement(sandbox, spec, _idempotency_key(request, "transfer", caller.user.id))
         except InsufficientFunds:

@@ -69,14 +69,24 @@ async def find_wallet(sandbox: Sandbox, wallet_id: str) -> NivoWallet | None:
     return await sandbox.db.read(lambda conn: get_wallet_in(conn, key))
 
 
-async def wallet_of(sandbox: Sandbox, wallet_id: str, user_id: int, *, label: str = "Wallet") -> NivoWallet:
-    """The caller's wallet; NOT_FOUND when unknown, FORBIDDEN when it belongs to someone else."""
-    found = await find_wallet(sandbox, wallet_id)
+async def find_wallets(sandbox: Sandbox, *wallet_ids: str) -> list[NivoWallet | None]:
+    """Several wallets in one read (the transfer path reads source and destination together)."""
+    keys = [normalize_uuid(w) for w in wallet_ids]
+    return await sandbox.db.read(lambda conn: [get_wallet_in(conn, k) if k is not None else None for k in keys])
+
+
+def ensure_owned(found: NivoWallet | None, user_id: int, *, label: str = "Wallet") -> NivoWallet:
+    """NOT_FOUND when unknown, FORBIDDEN when the wallet belongs to someone else."""
     if found is None:
         raise NivoError("NOT_FOUND", f"{label} not found")
     if found.user_id != user_id:
         raise NivoError("FORBIDDEN", f"{label} does not belong to the authenticated user")
     return found
+
+
+async def wallet_of(sandbox: Sandbox, wallet_id: str, user_id: int, *, label: str = "Wallet") -> NivoWallet:
+    """The caller's wallet; NOT_FOUND when unknown, FORBIDDEN when it belongs to someone else."""
+    return ensure_owned(await find_wallet(sandbox, wallet_id), user_id, label=label)
 
 
 def require_active(w: NivoWallet, *, label: str = "Wallet") -> None:

@@ -125,7 +125,7 @@ async def assess(
     """Score a payment of ``minor`` by ``user`` against the payments before ``before``."""
     now = sandbox.clock.time() if before is None else before
     rows = await sandbox.db.fetchall(
-        "SELECT id, amount, currency, status, created_at FROM tribble_transactions"
+        "SELECT id, amount, currency, status, country, created_at FROM tribble_transactions"
         " WHERE customer_user_id = ? AND kind = 'payment' AND created_at <= ? AND id != ?",
         (user.id, now, exclude or ""),
     )
@@ -145,12 +145,14 @@ async def assess(
     factors.append(Factor("Device Mismatch", WEIGHTS["Device Mismatch"], score, why))
     score, why = _velocity_factor(recent)
     factors.append(Factor("Velocity Check", WEIGHTS["Velocity Check"], score, why))
-    if not country or not user.country:
+    seen = [str(r["country"]).upper() for r in rows if r["country"]]
+    home = (user.country or "").upper() or (max(set(seen), key=seen.count) if seen else "")
+    if not country or not home:
         score, why = 10, "Transaction location consistent with user profile"
-    elif country.upper() == user.country.upper():
+    elif country.upper() == home:
         score, why = 10, "Transaction location consistent with user profile"
     else:
-        score, why = 70, f"Transaction from {country.upper()}, user profile in {user.country.upper()}"
+        score, why = 70, f"Transaction from {country.upper()}, user usually transacts from {home}"
     factors.append(Factor("Geographic Anomaly", WEIGHTS["Geographic Anomaly"], score, why))
     score, why = _ip_factor(ip)
     factors.append(Factor("IP Reputation", WEIGHTS["IP Reputation"], score, why))

@@ -132,7 +132,7 @@ class ProfileController(Controller):
         sandbox: SandboxDep,
         user: User,
         type_: Annotated[int, QueryParameter(name="type", description="1 sent, 2 received, 3 all")] = render.TYPE_ALL,
-        page: Annotated[int, Parameter(ge=1)] = 1,
+        page: Annotated[int, Parameter(ge=1, le=1_000_000)] = 1,  # bounded: keeps OFFSET inside SQLite's integers
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
     ) -> s.PaymentTransactionPage:
         if type_ not in render.TRANSACTION_TYPES:
