@@ -22,9 +22,7 @@ from tests.reliability.money_routes import ALL_ROUTES
 from tests.support.server import LiveServer
 
 # Known gaps, routed to their owners (see the reliability report); strict so a fix flips them.
-KNOWN_GAPS: dict[str, str] = {
-    "tribble-fund": "POST /api/v1/wallets/fund ignores Idempotency-Key (only POST /transactions honours it)",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _journals(live: LiveServer) -> int:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Annotated, Any
 
 from litestar import Response, get, post
-from litestar.params import QueryParameter
+from litestar.params import HeaderParameter, QueryParameter
 
 from app.core.clock import iso
 from app.core.errors import DomainError
 from app.core.identity.models import Principal
 from app.core.ledger.models import Account, Journal, Leg
 from app.core.money import normalize_currency, parse_amount
-from app.platforms.tribble import events, payment_methods
+from app.platforms.tribble import events, payment_methods, payments
 from app.platforms.tribble.errors import TribbleError, invalid
 from app.platforms.tribble.pagination import ListQuery, apply
 from app.platforms.tribble.render import account_id_of_wallet, amount, new_id, wallet_id
@@ -144,7 +145,14 @@ async def get_wallet(caller: Principal, sandbox: SandboxDep, walletId: str) -> W
 
 
 @post("/wallets/fund", status_code=201, summary="Fund a wallet from a card", tags=["tribble: wallets"])
-async def fund_wallet(caller: Principal, sandbox: SandboxDep, data: FundIn) -> Response[FundOut]:
+async def fund_wallet(
+    caller: Principal,
+    sandbox: SandboxDep,
+    data: FundIn,
+    idempotency_key: Annotated[
+        str | None, HeaderParameter(name="Idempotency-Key", description="Retry-safe key", required=False)
+    ] = None,
+) -> Response[FundOut]:
     account = await owned_wallet(sandbox, caller, data.wallet_id)
     if account.owner_id != caller.user.id:
         raise TribbleError("FORBIDDEN", "Only the wallet owner can fund it")
@@ -162,20 +170,60 @@ async def fund_wallet(caller: Principal, sandbox: SandboxDep, data: FundIn) -> R
             {"field": "paymentMethodId", "message": "Only card payment methods can fund a wallet"},
         )
     payment_methods.ensure_usable(sandbox, method)
+    # Idempotency-Key: a retry answers the first response and starts no second charge.
+    key = (idempotency_key or "").strip() or None
+    if key is not None and len(key) > 255:
+        raise invalid("Idempotency-Key", "Idempotency-Key must be at most 255 characters")
+    fingerprint = {"walletId": data.wallet_id, "amount": minor, "paymentMethodId": data.payment_method_id}
+    if key is not None:
+        existing = await sandbox.db.fetchone(
+            "SELECT response FROM tribble_transactions WHERE customer_user_id = ? AND idempotency_key = ?",
+            (caller.user.id, key),
+        )
+        if existing is not None:
+            return payments.stored_response(existing, fingerprint)
     fee = (await sandbox.ledger.fees.quote("tribble", "fund", account.currency, minor)).fee
     now = sandbox.clock.time()
     txn_id = new_id("txn-fund")
     charge_id = new_id("charge")
 
+    body = FundOut(
+        transaction_id=txn_id,
+        wallet_id=wallet_id(account.id),
+        amount=amount(minor, account.currency),
+        status="PROCESSING",
+        transaction_fee=amount(fee, account.currency),
+        total_amount=amount(minor + fee, account.currency),
+        new_balance=amount(account.balance + minor, account.currency),
+        created_at=iso(now),
+    )
+    stored = {"request": fingerprint, "status": 201, "body": payments.to_builtins(body)}
+
     def insert(conn: sqlite3.Connection) -> None:
         conn.execute(
             "INSERT INTO tribble_transactions (id, kind, customer_user_id, wallet_account_id, payment_method_id,"
-            " amount, fee, currency, status, description, processor_charge_id, processor_status, created_at)"
-            " VALUES (?, 'fund', ?, ?, ?, ?, ?, ?, 'PROCESSING', 'Wallet funding', ?, 'pending', ?)",
-            (txn_id, caller.user.id, account.id, method["id"], minor, fee, account.currency, charge_id, now),
+            " amount, fee, currency, status, description, processor_charge_id, processor_status, created_at,"
+            " idempotency_key, response)"
+            " VALUES (?, 'fund', ?, ?, ?, ?, ?, ?, 'PROCESSING', 'Wallet funding', ?, 'pending', ?, ?, ?)",
+            (
+                txn_id,
+                caller.user.id,
+                account.id,
+                method["id"],
+                minor,
+                fee,
+                account.currency,
+                charge_id,
+                now,
+                key,
+                json.dumps(stored),
+            ),
         )
 
-    await sandbox.db.write(insert)
+    try:
+        await sandbox.db.write(insert)
+    except sqlite3.IntegrityError:  # the same key raced in: answer what the first request answered
+        return await payments.replay(sandbox, caller.user.id, key, fingerprint)
     try:
         plan = await sandbox.simulators.operations.start(
             FUND_KIND,
@@ -190,16 +238,6 @@ async def fund_wallet(caller: Principal, sandbox: SandboxDep, data: FundIn) -> R
     except Exception:
         await mark_failed(sandbox, txn_id, "Card processor unavailable")
         raise
-    body = FundOut(
-        transaction_id=txn_id,
-        wallet_id=wallet_id(account.id),
-        amount=amount(minor, account.currency),
-        status="PROCESSING",
-        transaction_fee=amount(fee, account.currency),
-        total_amount=amount(minor + fee, account.currency),
-        new_balance=amount(account.balance + minor, account.currency),
-        created_at=iso(now),
-    )
     headers = {"X-Sandbox-Explain": plan.explain} if plan.explain else {}
     return Response(body, status_code=201, headers=headers)
 

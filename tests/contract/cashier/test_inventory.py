@@ -7,9 +7,10 @@ from pathlib import Path
 
 from app.platforms.cashier.dispatch import OPERATIONS
 from tests.contract.cashier.conftest import CashierUser, cashier_socket
+from tests.support.contracts import SHARED_INVENTORY
 from tests.support.server import LiveServer
 
-INVENTORY = Path("/work/shared/contracts/inventory.json")
+INVENTORY = SHARED_INVENTORY
 LOCAL_COPY = Path(__file__).with_name("inventory_cashier.json")
 
 

@@ -8,10 +8,10 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from app.runtime import Sandbox
-from app.settings import REPO_ROOT
 from tests.contract.drop.conftest import PASSWORD, SessionFactory, person
+from tests.support.contracts import inventory_path
 
-INVENTORY = REPO_ROOT.parent / "shared" / "contracts" / "inventory.json"
+INVENTORY = inventory_path()
 DROP_ROUTES = (
     [r for r in json.loads(INVENTORY.read_text())["rest"] if r["platform"] == "drop"] if INVENTORY.is_file() else []
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from litestar.testing import AsyncTestClient, RequestFactory
 
 from app.platforms.nivo.errors import CODE_STATUS, error_response
 from tests.contract.nivo.conftest import PASSWORD, Nivo
+from tests.support.contracts import inventory_path
 
 # The Nivo rows of shared/contracts/inventory.json ("(service of your choice)/beneficiaries" is served by the
 # wallet service, as in Nivo's own code).
@@ -46,15 +46,7 @@ SERVED_AT = {"(service of your choice)/beneficiaries": "/api/v1/wallet/beneficia
 
 
 def _inventory_file() -> Path | None:
-    candidates = [
-        os.environ.get("PAYSANDBOX_CONTRACTS_DIR", ""),
-        str(Path(__file__).resolve().parents[3] / "contracts"),
-        "/work/shared/contracts",
-    ]
-    for folder in candidates:
-        if folder and (Path(folder) / "inventory.json").is_file():
-            return Path(folder) / "inventory.json"
-    return None
+    return inventory_path()
 
 
 def test_route_list_matches_inventory() -> None:

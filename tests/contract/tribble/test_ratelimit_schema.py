@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from litestar.testing import AsyncTestClient
 
 from app.platforms.tribble import ROUTES
 from tests.contract.tribble.conftest import register, sandbox_of, set_tier
+from tests.support.contracts import inventory_path
 
-INVENTORY = Path("/work/shared/contracts/inventory.json")
+INVENTORY = inventory_path()
 # Tribble routes of the inventory that are not served yet; the test fails when one of them
 # appears, so this list only ever shrinks. (Empty: every inventory route is served.)
 NOT_YET: set[tuple[str, str]] = set()

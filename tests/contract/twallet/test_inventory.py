@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from litestar.testing import AsyncTestClient
 
-from app.settings import REPO_ROOT
+from tests.support.contracts import inventory_path
 
-INVENTORY = REPO_ROOT.parent / "shared" / "contracts" / "inventory.json"
+INVENTORY = inventory_path()
 
 
 def _twallet_routes() -> list[tuple[str, str]]:
