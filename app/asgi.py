@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import logging
-import uuid
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -52,6 +53,11 @@ def _extra_routes() -> list[Any]:
     return handlers
 
 
+# Generated request ids: a per-process random prefix and a counter (no entropy read per request).
+_REQUEST_ID_PREFIX = secrets.token_hex(4)
+_request_counter = itertools.count(1)
+
+
 def request_id_middleware(app: ASGIApp) -> ASGIApp:
     """Echo ``X-Request-ID`` on every HTTP response (generated when the client sent none)."""
 
@@ -66,7 +72,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
             if key == b"x-request-id":
                 sent = value.decode("latin-1")[:200]
                 break
-        request_id = sent or f"req_{uuid.uuid4().hex[:16]}"
+        request_id = sent or f"req_{_REQUEST_ID_PREFIX}{next(_request_counter) & 0xFFFFFFFF:08x}"
         scope.setdefault("state", {})["request_id"] = request_id
 
         async def send_with_id(message: Message) -> None:

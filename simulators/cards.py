@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from app.core.card_numbers import luhn_check_digit
 from app.core.clock import SandboxClock
 from app.core.errors import NotFound, ValidationFailed
 from simulators import magic
@@ -34,15 +35,7 @@ _LENGTHS = {"AMEX": (15,), "DINERS": (14, 16), "VISA": (13, 16, 19), "VERVE": (1
 def luhn_ok(number: str) -> bool:
     if not number.isdigit() or len(number) < 12:
         return False
-    total = 0
-    for i, ch in enumerate(reversed(number)):
-        d = int(ch)
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
+    return int(luhn_check_digit(number[:-1])) == int(number[-1])
 
 
 def luhn_complete(partial: str) -> str:

@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 from app.asgi import create_app
 from app.runtime import Sandbox
 from app.settings import Settings
+from tests.support.sandboxes import started_sandbox
 from tests.support.server import LiveServer, live_server
 
 
@@ -30,12 +31,8 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 async def sandbox(settings: Settings) -> AsyncIterator[Sandbox]:
     """A started sandbox (core services, simulators) without HTTP."""
-    box = Sandbox(settings, settings.db)
-    await box.start()
-    try:
+    async with started_sandbox(settings) as box:
         yield box
-    finally:
-        await box.stop()
 
 
 @pytest.fixture

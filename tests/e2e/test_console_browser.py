@@ -35,10 +35,9 @@ requires_chromium = pytest.mark.skipif(
 )
 
 
-async def dump_dom(url: str, profile: Path) -> str:
-    assert CHROMIUM is not None
-    proc = await asyncio.create_subprocess_exec(
-        CHROMIUM,
+def headless_flags(profile: Path) -> list[str]:
+    """The flags both ways of driving Chromium start it with (a throwaway profile in ``profile``)."""
+    return [
         "--headless",
         "--no-sandbox",
         "--disable-gpu",
@@ -48,6 +47,14 @@ async def dump_dom(url: str, profile: Path) -> str:
         "--disable-sync",
         "--no-first-run",
         f"--user-data-dir={profile}",
+    ]
+
+
+async def dump_dom(url: str, profile: Path) -> str:
+    assert CHROMIUM is not None
+    proc = await asyncio.create_subprocess_exec(
+        CHROMIUM,
+        *headless_flags(profile),
         "--virtual-time-budget=3000",
         "--dump-dom",
         url,
@@ -201,15 +208,7 @@ async def browser_page(profile: Path) -> AsyncIterator[Page]:
     port = free_port()
     proc = await asyncio.create_subprocess_exec(
         CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
+        *headless_flags(profile),
         f"--remote-debugging-port={port}",
         "about:blank",
         stdout=asyncio.subprocess.DEVNULL,

@@ -18,6 +18,7 @@ from app.runtime import Sandbox
 from app.settings import Settings
 from simulators.magic import CATALOGUE, MagicRule, family_of
 from simulators.operations import Operation, Outcome
+from tests.support.sandboxes import started_sandbox
 
 KIND = "test.deposit"
 
@@ -29,12 +30,8 @@ def manual(settings: Settings) -> Settings:
 
 @pytest.fixture
 async def sandbox(manual: Settings) -> AsyncIterator[Sandbox]:
-    box = Sandbox(manual, manual.db)
-    await box.start()
-    try:
+    async with started_sandbox(manual) as box:
         yield box
-    finally:
-        await box.stop()
 
 
 class Recorder:

@@ -11,6 +11,7 @@ from app.core.errors import NotFound, ValidationFailed
 from app.runtime import Sandbox
 from app.settings import Settings
 from simulators.partners import SERVICES
+from tests.support.sandboxes import started_sandbox
 
 TEST_CARDS = (
     "4242424242424242",
@@ -29,12 +30,8 @@ def manual(settings: Settings) -> Settings:
 
 @pytest.fixture
 async def sandbox(manual: Settings) -> AsyncIterator[Sandbox]:
-    box = Sandbox(manual, manual.db)
-    await box.start()
-    try:
+    async with started_sandbox(manual) as box:
         yield box
-    finally:
-        await box.stop()
 
 
 async def test_partners_are_seeded_with_float_accounts(sandbox: Sandbox) -> None:

@@ -17,6 +17,7 @@ from app.core.events import Event
 from app.runtime import Sandbox
 from app.settings import Settings
 from simulators.webhooks import BACKOFF_SECONDS, verify
+from tests.support.sandboxes import started_sandbox
 
 
 @dataclass
@@ -73,13 +74,9 @@ def receiver() -> Iterator[Receiver]:
 @pytest.fixture
 async def sandbox(settings: Settings) -> AsyncIterator[Sandbox]:
     """Scheduler driven by hand (no background loop): attempts fire when the test runs what is due."""
-    box = Sandbox(settings.replace(scheduler=False), settings.db)
-    await box.start()
-    box.clock.freeze()
-    try:
+    async with started_sandbox(settings.replace(scheduler=False)) as box:
+        box.clock.freeze()
         yield box
-    finally:
-        await box.stop()
 
 
 def documented_check(secret: str, raw_body: bytes, signature: str) -> bool:

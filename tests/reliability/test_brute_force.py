@@ -46,6 +46,8 @@ async def test_password_guessing_is_throttled(
     platform: str, limited_http: httpx.AsyncClient, limited: LiveServer
 ) -> None:
     user = await register(limited_http, f"brute{platform}")
+    # Fixed one-minute windows on the sandbox clock: freeze it so no window ends mid-test.
+    assert (await limited_http.post("/_sandbox/clock/freeze")).status_code == 200
     path, body = LOGINS[platform]
     throttled_at = None
     for attempt in range(ATTEMPTS):

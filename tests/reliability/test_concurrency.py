@@ -185,6 +185,8 @@ async def test_nivo_transfers_race_between_hot_wallets(live: LiveServer) -> None
             i = rng.randrange(3)
             j = (i + 1 + rng.randrange(2)) % 3
             jobs.append((i, j, rng.choice(["10.00", "99.99", "250.00", "400.50"])))
+        jobs += [(k, (k + 1) % 3, "6000.01") for k in range(3)]  # more than all wallets hold: always refused
+        rng.shuffle(jobs)
         responses = await asyncio.gather(
             *(
                 http.post(

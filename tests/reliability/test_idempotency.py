@@ -21,9 +21,6 @@ from tests.reliability.ledger_file import assert_invariants, rows
 from tests.reliability.money_routes import ALL_ROUTES
 from tests.support.server import LiveServer
 
-# Known gaps, routed to their owners (see the reliability report); strict so a fix flips them.
-KNOWN_GAPS: dict[str, str] = {}
-
 
 def _journals(live: LiveServer) -> int:
     """Money effects: journals, holds (T-Wallet holds a send until it settles) and simulator operations
@@ -39,13 +36,7 @@ def _stable(resp: httpx.Response) -> tuple[int, object]:
     return resp.status_code, resp.json()
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN_GAPS[p], strict=True)) if p in KNOWN_GAPS else p
-        for p in sorted(ALL_ROUTES)
-    ],
-)
+@pytest.mark.parametrize("name", sorted(ALL_ROUTES))
 async def test_retry_returns_first_result_and_posts_once(name: str, http: httpx.AsyncClient, live: LiveServer) -> None:
     route = await ALL_ROUTES[name](http, live)
     platform = route.platform

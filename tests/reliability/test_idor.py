@@ -9,6 +9,7 @@ that reveals none of A's data, and A's balances are unchanged.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import httpx
@@ -112,6 +113,23 @@ async def _drop_resources(http: httpx.AsyncClient, live: LiveServer, probe: Prob
             assert resp.json()["data"]["updated"] == 0
         still = (await http.get("/api/notifications", headers=owner.auth)).json()["data"]
         assert all(not n.get("isRead", n.get("read", False)) for n in still)
+    # Cards (feature-flagged: switched on in the database, as documented).
+    conn = sqlite3.connect(live.settings.db, timeout=30)
+    conn.execute("UPDATE drop_feature_flags SET enabled = 1")
+    conn.commit()
+    conn.close()
+    card = await http.post("/api/cards", headers=a.auth, json={"type": "virtual"})
+    assert card.status_code == 201, card.text
+    card_id = card.json()["data"]["id"]
+    await probe.denied("drop", t, "GET", f"/api/cards/{card_id}")
+    await probe.denied("drop", t, "PATCH", f"/api/cards/{card_id}", {"status": "frozen"})
+    await probe.denied("drop", t, "POST", f"/api/cards/{card_id}/pin", {"pin": "1234"})
+    await probe.denied("drop", t, "GET", f"/api/cards/{card_id}/limits")
+    await probe.denied("drop", t, "PUT", f"/api/cards/{card_id}/limits", {"limitType": "daily", "amount": 1})
+    await probe.denied("drop", t, "POST", f"/api/cards/{card_id}/physical", {"address": "Storgata 1, 0155 Oslo"})
+    await probe.denied("drop", t, "DELETE", f"/api/cards/{card_id}")
+    mine = await http.get(f"/api/cards/{card_id}", headers=a.auth)
+    assert mine.status_code == 200 and mine.json()["data"]["status"] == "active", mine.text
     # A's recipient is intact.
     listed = (await http.get("/api/recipients", headers=a.auth)).json()["data"]
     assert [r["id"] for r in listed] == [rcp]

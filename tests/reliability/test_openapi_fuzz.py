@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import hypothesis
@@ -40,7 +42,7 @@ def served(settings: Settings) -> Iterator[LiveServer]:
         yield server
 
 
-def _session_token(base_url: str) -> str:
+def _session_token(base_url: str, db: Path | None = None) -> str:
     with httpx.Client(base_url=base_url, timeout=30) as http:
         reg = http.post(
             "/api/auth/register",
@@ -54,14 +56,32 @@ def _session_token(base_url: str) -> str:
         )
         assert reg.status_code == 201, reg.text
         token = reg.cookies["drop_token"]
-        # Wallets on the REST platforms so that money routes get past "no wallet".
-        http.post("/api/v1/wallet/wallets", json={"currency": "INR"}, headers={"Authorization": f"Bearer {token}"})
-        return token
+        auth = {"Authorization": f"Bearer {token}"}
+        # State that lets generated requests get past "no wallet" / "not a merchant" / "feature off":
+        # a Nivo wallet, a Drop merchant, a Tribble merchant and Drop's card routes switched on.
+        http.post("/api/v1/wallet/wallets", json={"currency": "INR"}, headers=auth)
+        http.post(
+            "/api/merchants/register",
+            headers=auth,
+            json={"businessName": "Fuzz Shop", "orgNumber": "987654321", "bankAccount": "1503.10.00012"},
+        )
+        http.post(
+            "/api/v1/merchants/register",
+            headers=auth,
+            json={"businessName": "Fuzz Shop", "entityType": "sole_proprietor", "taxId": "FUZZ-123456"},
+        )
+        http.cookies.clear()
+    if db is not None:
+        conn = sqlite3.connect(db, timeout=30)
+        conn.execute("UPDATE drop_feature_flags SET enabled = 1")
+        conn.commit()
+        conn.close()
+    return token
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_every_rest_route_survives_generated_requests(mode: GenerationMode, served: LiveServer) -> None:
-    token = _session_token(served.base_url)
+    token = _session_token(served.base_url, served.settings.db)
     schema = schemathesis.openapi.from_url(f"{served.base_url}/schema/openapi.json")
     headers = {"Authorization": f"Bearer {token}", "X-Authorization": token}
     failures: list[str] = []

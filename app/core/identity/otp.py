@@ -110,7 +110,8 @@ def check_code_in(
     if challenge.status == "expired" or now >= challenge.expires_at:
         conn.execute("UPDATE otp_challenges SET status = 'expired' WHERE id = ?", (challenge.id,))
         return OtpOutcome("expired", challenge.id)
-    if not secrets.compare_digest(str(code or "").strip(), challenge.code):
+    # Compared as UTF-8 bytes: compare_digest refuses non-ASCII str (a TypeError, not a wrong code).
+    if not secrets.compare_digest(str(code or "").strip().encode("utf-8"), challenge.code.encode("utf-8")):
         failures = challenge.failures + 1
         status = "locked" if failures >= OTP_MAX_FAILURES else "pending"
         conn.execute(
@@ -173,6 +174,6 @@ def totp_counter_for(secret: str, code: str, now: float, window: int = 1) -> int
         return None
     current = int(now) // totp.interval
     for counter in range(current - window, current + window + 1):
-        if secrets.compare_digest(totp.generate_otp(counter), code):
+        if secrets.compare_digest(totp.generate_otp(counter).encode("utf-8"), code.encode("utf-8")):
             return counter
     return None

@@ -17,8 +17,12 @@ from app.core.ledger.models import Leg
 from app.core.scheduler import Job
 from app.platforms.cashier import render, store
 from app.platforms.cashier.errors import CashierError
-from app.platforms.cashier.session import settled
-from app.platforms.cashier.wallets import owner_account_id
+from app.platforms.cashier.settlement import (
+    partner_float_id,
+    post_reversal,
+    publish_transaction_completed,
+    publish_transaction_failed,
+)
 
 log = logging.getLogger("paysandbox.cashier")
 
@@ -60,10 +64,7 @@ async def settle_deposit(sandbox: Any, op: Any, outcome: Any) -> None:
 async def _complete_deposit(sandbox: Any, row: dict[str, Any]) -> None:
     ledger = sandbox.ledger
     ref, currency, amount, fee = row["request_ref"], row["currency"], row["amount"], row["fee"]
-    partner = await settled(sandbox.simulators.partners.get(row["partner_id"]))
-    float_id = owner_account_id(partner, currency) if partner is not None else None
-    if float_id is None:
-        float_id = (await ledger.system_account("settlement", currency)).id
+    float_id = await partner_float_id(sandbox, row["partner_id"], currency)
     wallet = await ledger.open_account("user", row["user_id"], currency)
     legs = [
         Leg(
@@ -124,22 +125,16 @@ async def _complete_deposit(sandbox: Any, row: dict[str, Any]) -> None:
             platform="cashier",
         )
     )
-    await sandbox.events.publish(
-        Event(
-            "transaction_completed",
-            {
-                "receipt_code": journal.receipt_code,
-                "transaction_id": journal.id,
-                "transaction_type": "deposit",
-                "amount": render.amount(amount, currency),
-                "currency": currency,
-                "balance_after": render.amount(balance_after, currency),
-                "fee": render.amount(fee, currency),
-                "timestamp": stamp,
-            },
-            user_id=row["user_id"],
-            platform="cashier",
-        )
+    await publish_transaction_completed(
+        sandbox,
+        row["user_id"],
+        journal,
+        kind="deposit",
+        amount=amount,
+        currency=currency,
+        balance_after=balance_after,
+        fee=fee,
+        stamp=stamp,
     )
 
 
@@ -150,49 +145,21 @@ async def reverse_deposit(sandbox: Any, row: dict[str, Any], reason: str) -> Non
     """
     ledger = sandbox.ledger
     ref, currency, amount, fee = row["request_ref"], row["currency"], row["amount"], row["fee"]
-    partner = await settled(sandbox.simulators.partners.get(row["partner_id"]))
-    float_id = owner_account_id(partner, currency) if partner is not None else None
-    if float_id is None:
-        float_id = (await ledger.system_account("settlement", currency)).id
+    float_id = await partner_float_id(sandbox, row["partner_id"], currency)
     wallet = await ledger.open_account("user", row["user_id"], currency)
     legs = [Leg(wallet.id, float_id, amount - fee, description=f"Reversal of deposit {ref}")]
     if fee > 0:
         fees = await ledger.system_account("fees", currency)
         legs.append(Leg(fees.id, float_id, fee, kind="fee", description=f"Reversal of deposit fee {ref}"))
-    now = sandbox.clock.time()
-
-    def record(conn: sqlite3.Connection, journal: Any) -> None:
-        values = {"status": "reversed", "error_message": reason, "updated_at": now}
-        if not store.update_if_in(conn, store.DEPOSITS, ref, "completed", values):
-            raise CashierError("deposit is not completed")
-
-    journal = await ledger.post(
-        "TRANSACTION_TYPE_REVERSAL",
+    await post_reversal(
+        sandbox,
+        row,
+        store.DEPOSITS,
         legs,
+        wallet_id=wallet.id,
         description=f"Reversal of deposit {ref}",
-        idempotency_key=f"op:{ref}:reversed",
-        metadata={"platform": "cashier", "request_ref": ref},
-        on_posted=record,
-    )
-    if journal.replayed:
-        return
-    entries = journal.entries_of(wallet.id)
-    await sandbox.events.publish(
-        Event(
-            "transaction_completed",
-            {
-                "receipt_code": journal.receipt_code,
-                "transaction_id": journal.id,
-                "transaction_type": "reversal",
-                "amount": render.amount(amount, currency),
-                "currency": currency,
-                "balance_after": render.amount(entries[-1].balance_after if entries else 0, currency),
-                "fee": render.amount(0, currency),
-                "timestamp": int(now),
-            },
-            user_id=row["user_id"],
-            platform="cashier",
-        )
+        reason=reason,
+        not_completed="deposit is not completed",
     )
 
 
@@ -226,22 +193,8 @@ async def fail_deposit(sandbox: Any, row: dict[str, Any], reason: str, *, status
             platform="cashier",
         )
     )
-    await sandbox.events.publish(
-        Event(
-            "transaction_failed",
-            {
-                "receipt_code": None,
-                "transaction_id": None,
-                "transaction_ref": ref,
-                "transaction_type": "deposit",
-                "amount": render.amount(amount, currency),
-                "currency": currency,
-                "error": reason,
-                "timestamp": stamp,
-            },
-            user_id=row["user_id"],
-            platform="cashier",
-        )
+    await publish_transaction_failed(
+        sandbox, row["user_id"], ref=ref, kind="deposit", amount=amount, currency=currency, reason=reason, stamp=stamp
     )
 
 

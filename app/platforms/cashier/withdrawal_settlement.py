@@ -20,6 +20,12 @@ from app.core.ledger.models import Leg
 from app.platforms.cashier import render, store
 from app.platforms.cashier.errors import CashierError
 from app.platforms.cashier.session import settled
+from app.platforms.cashier.settlement import (
+    partner_float_id,
+    post_reversal,
+    publish_transaction_completed,
+    publish_transaction_failed,
+)
 from app.platforms.cashier.wallets import owner_account_id
 
 log = logging.getLogger("paysandbox.cashier")
@@ -65,9 +71,9 @@ async def _complete(sandbox: Any, row: dict[str, Any]) -> None:
             payee_id = (await ledger.system_account("settlement", currency)).id
         principal = f"Withdrawal via agent {row['agent_name']}"
     else:
-        partner = await settled(sandbox.simulators.partners.get(row["partner_id"])) if row["partner_id"] else None
-        payee_id = owner_account_id(partner, currency) if partner is not None else None
-        if payee_id is None:
+        if row["partner_id"]:
+            payee_id = await partner_float_id(sandbox, row["partner_id"], currency)
+        else:
             payee_id = (await ledger.system_account("settlement", currency)).id
         principal = f"Withdrawal to {row['destination']}"
     legs = [
@@ -133,22 +139,16 @@ async def _complete(sandbox: Any, row: dict[str, Any]) -> None:
         }
     user_id = row["user_id"]
     await sandbox.events.publish(Event("withdrawal_completed", data, user_id=user_id, platform="cashier"))
-    await sandbox.events.publish(
-        Event(
-            "transaction_completed",
-            {
-                "receipt_code": journal.receipt_code,
-                "transaction_id": journal.id,
-                "transaction_type": "withdrawal",
-                "amount": render.amount(amount, currency),
-                "currency": currency,
-                "balance_after": render.amount(balance_after, currency),
-                "fee": render.amount(fee, currency),
-                "timestamp": stamp,
-            },
-            user_id=user_id,
-            platform="cashier",
-        )
+    await publish_transaction_completed(
+        sandbox,
+        user_id,
+        journal,
+        kind="withdrawal",
+        amount=amount,
+        currency=currency,
+        balance_after=balance_after,
+        fee=fee,
+        stamp=stamp,
     )
 
 
@@ -164,41 +164,15 @@ async def reverse_withdrawal(sandbox: Any, row: dict[str, Any], reason: str) -> 
         legs.append(
             Leg(credit.account_id, debit.account_id, debit.amount, kind=debit.kind, description=f"Reversal {ref}")
         )
-    now = sandbox.clock.time()
-
-    def record(conn: sqlite3.Connection, journal: Any) -> None:
-        values = {"status": "reversed", "error_message": reason, "updated_at": now}
-        if not store.update_if_in(conn, store.WITHDRAWALS, ref, "completed", values):
-            raise CashierError("withdrawal is not completed")
-
-    journal = await ledger.post(
-        "TRANSACTION_TYPE_REVERSAL",
+    await post_reversal(
+        sandbox,
+        row,
+        store.WITHDRAWALS,
         legs,
+        wallet_id=row["account_id"],
         description=f"Reversal of withdrawal {ref}",
-        idempotency_key=f"op:{ref}:reversed",
-        metadata={"platform": "cashier", "request_ref": ref},
-        on_posted=record,
-    )
-    if journal.replayed:
-        return
-    entries = journal.entries_of(row["account_id"])
-    currency = row["currency"]
-    await sandbox.events.publish(
-        Event(
-            "transaction_completed",
-            {
-                "receipt_code": journal.receipt_code,
-                "transaction_id": journal.id,
-                "transaction_type": "reversal",
-                "amount": render.amount(row["amount"], currency),
-                "currency": currency,
-                "balance_after": render.amount(entries[-1].balance_after if entries else 0, currency),
-                "fee": render.amount(0, currency),
-                "timestamp": int(now),
-            },
-            user_id=row["user_id"],
-            platform="cashier",
-        )
+        reason=reason,
+        not_completed="withdrawal is not completed",
     )
 
 
@@ -234,20 +208,13 @@ async def fail_withdrawal(sandbox: Any, row: dict[str, Any], reason: str) -> Non
     await sandbox.events.publish(
         Event("withdrawal_failed", {"request_ref": ref, "error": reason}, user_id=user_id, platform="cashier")
     )
-    await sandbox.events.publish(
-        Event(
-            "transaction_failed",
-            {
-                "receipt_code": None,
-                "transaction_id": None,
-                "transaction_ref": ref,
-                "transaction_type": "withdrawal",
-                "amount": render.amount(row["amount"], currency),
-                "currency": currency,
-                "error": reason,
-                "timestamp": stamp,
-            },
-            user_id=user_id,
-            platform="cashier",
-        )
+    await publish_transaction_failed(
+        sandbox,
+        user_id,
+        ref=ref,
+        kind="withdrawal",
+        amount=row["amount"],
+        currency=currency,
+        reason=reason,
+        stamp=stamp,
     )

@@ -9,6 +9,7 @@ date-times. Unknown fields are ignored; a known field with a bad operator or val
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from app.core.clock import parse_iso
 from app.core.errors import ValidationFailed
 from app.core.money import parse_amount
 from app.platforms.drop.errors import bad_request, field_error
+from app.platforms.drop.schemas import DropPagination
 
 _KEY = re.compile(r"^([A-Za-z]+)(?:\[(gt|gte|lt|lte|in|nin)\])?$")
 _OPS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
@@ -79,3 +81,28 @@ def order_by(sort: str | None, direction: str | None, fields: dict[str, Field], 
     if chosen not in ("asc", "desc"):
         raise bad_request("dir must be asc or desc", [field_error("dir", "asc or desc")])
     return f"{spec.column} {chosen.upper()}, rowid {chosen.upper()}"
+
+
+async def fetch_page(
+    db: Any,
+    table: str,
+    owner: tuple[str, Any],
+    items: Iterable[tuple[str, str]],
+    fields: dict[str, Field],
+    *,
+    sort: str | None,
+    direction: str | None,
+    number: int,
+    size: int,
+) -> tuple[list[Any], DropPagination]:
+    """One page of ``table``'s rows of one owner (``(column, id)``), filtered and sorted from the query."""
+    clauses, params = where_clause(items, fields)
+    clause = " AND ".join([f"{owner[0]} = ?", *clauses])
+    ordering = order_by(sort, direction, fields)
+    total_row = await db.fetchone(f"SELECT COUNT(*) AS n FROM {table} WHERE {clause}", (owner[1], *params))
+    rows = await db.fetchall(
+        f"SELECT * FROM {table} WHERE {clause} ORDER BY {ordering} LIMIT ? OFFSET ?",
+        (owner[1], *params, size, (number - 1) * size),
+    )
+    total = int(total_row["n"]) if total_row else 0
+    return list(rows), DropPagination(number, size, total, math.ceil(total / size) if total else 0)

@@ -16,6 +16,7 @@ import uuid
 from litestar import Router, delete, get, patch, post
 from litestar.di import Provide
 
+from app.core.card_numbers import luhn_check_digit
 from app.core.clock import utc_from_ts
 from app.core.money import exponent, parse_amount
 from app.platforms.nivo import render
@@ -32,18 +33,6 @@ DEFAULT_MONTHLY_MAJOR = 500_000
 MAX_CARDS_PER_WALLET = 5
 VALID_YEARS = 3
 CVV_MESSAGE = "Save your card details securely. CVV will not be shown again."
-
-
-def luhn_check_digit(partial: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(partial)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
 
 
 def luhn_valid(number: str) -> bool:
@@ -185,6 +174,14 @@ async def _set_status(sandbox: Sandbox, row: sqlite3.Row, allowed: tuple[str, ..
     return updated
 
 
+async def _move_card(
+    sandbox: Sandbox, card_id: str, caller: NivoCaller, allowed: tuple[str, ...], target: str
+) -> s.CardEnvelope:
+    row, w = await _card_of(sandbox, card_id, caller.user.id)
+    updated = await _set_status(sandbox, row, allowed, target)
+    return s.CardEnvelope(success=True, data=render.card(updated, w.currency))
+
+
 def _refusal(status: str, target: str) -> str:
     if status == "cancelled":
         return "Card is cancelled; a cancelled card cannot be changed"
@@ -201,9 +198,7 @@ def _refusal(status: str, target: str) -> str:
     responses=s.ERROR_RESPONSES,
 )
 async def freeze_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardEnvelope:
-    row, w = await _card_of(sandbox, card_id, caller.user.id)
-    updated = await _set_status(sandbox, row, ("active",), "frozen")
-    return s.CardEnvelope(success=True, data=render.card(updated, w.currency))
+    return await _move_card(sandbox, card_id, caller, ("active",), "frozen")
 
 
 @post(
@@ -214,9 +209,7 @@ async def freeze_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -> 
     responses=s.ERROR_RESPONSES,
 )
 async def unfreeze_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardEnvelope:
-    row, w = await _card_of(sandbox, card_id, caller.user.id)
-    updated = await _set_status(sandbox, row, ("frozen",), "active")
-    return s.CardEnvelope(success=True, data=render.card(updated, w.currency))
+    return await _move_card(sandbox, card_id, caller, ("frozen",), "active")
 
 
 @delete(
@@ -227,9 +220,7 @@ async def unfreeze_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -
     responses=s.ERROR_RESPONSES,
 )
 async def cancel_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardEnvelope:
-    row, w = await _card_of(sandbox, card_id, caller.user.id)
-    updated = await _set_status(sandbox, row, ("active", "frozen"), "cancelled")
-    return s.CardEnvelope(success=True, data=render.card(updated, w.currency))
+    return await _move_card(sandbox, card_id, caller, ("active", "frozen"), "cancelled")
 
 
 @patch(

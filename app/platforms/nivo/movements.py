@@ -42,17 +42,45 @@ def day_and_month_start(ts: float) -> tuple[float, float]:
     return day, month
 
 
-def check_wallet_limits_in(conn: sqlite3.Connection, wallet: NivoWallet, amount: int, now: float) -> None:
-    """Outgoing transfers + withdrawals of a wallet (including the one just written) within its limits."""
-    day, month = day_and_month_start(now)
+def _spent_in(conn: sqlite3.Connection, wallet_id: str, day: float, month: float, amount: int) -> tuple[int, int]:
+    """Today's and this month's outgoing totals including ``amount`` (just written), kept as running totals."""
     row = conn.execute(
-        "SELECT COALESCE(SUM(CASE WHEN created_at >= ? THEN amount ELSE 0 END), 0),"
-        " COALESCE(SUM(amount), 0) FROM nivo_transactions"
-        " WHERE from_wallet_id = ? AND type IN ('transfer', 'withdrawal') AND status = 'completed'"
-        " AND created_at >= ?",
-        (day, wallet.id, month),
+        "SELECT day_start, day_total, month_start, month_total FROM nivo_wallet_spend WHERE wallet_id = ?",
+        (wallet_id,),
     ).fetchone()
-    spent_today, spent_month = int(row[0]), int(row[1])
+    if row is not None and row[0] == day and row[2] == month:
+        spent_today, spent_month = int(row[1]) + amount, int(row[3]) + amount
+    else:  # a new day or month (or the clock moved): recount from the rows, the one just written included
+        totals = conn.execute(
+            "SELECT COALESCE(SUM(CASE WHEN created_at >= ? AND created_at < ? THEN amount ELSE 0 END), 0),"
+            " COALESCE(SUM(amount), 0) FROM nivo_transactions"
+            " WHERE from_wallet_id = ? AND type IN ('transfer', 'withdrawal') AND status = 'completed'"
+            " AND created_at >= ? AND created_at < ?",
+            (day, day + 86_400, wallet_id, month, _next_month(month)),
+        ).fetchone()
+        spent_today, spent_month = int(totals[0]), int(totals[1])
+    conn.execute(
+        "INSERT INTO nivo_wallet_spend (wallet_id, day_start, day_total, month_start, month_total)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT(wallet_id) DO UPDATE SET day_start = excluded.day_start,"
+        " day_total = excluded.day_total, month_start = excluded.month_start, month_total = excluded.month_total",
+        (wallet_id, day, spent_today, month, spent_month),
+    )
+    return spent_today, spent_month
+
+
+def _next_month(month_start: float) -> float:
+    dt = utc_from_ts(month_start)
+    year, month = (dt.year + 1, 1) if dt.month == 12 else (dt.year, dt.month + 1)
+    return datetime(year, month, 1, tzinfo=UTC).timestamp()
+
+
+def check_wallet_limits_in(conn: sqlite3.Connection, wallet: NivoWallet, amount: int, now: float) -> None:
+    """Outgoing transfers + withdrawals of a wallet (including the one just written) within its limits.
+
+    Runs in the posting's savepoint: a refusal rolls the running totals back with the posting.
+    """
+    day, month = day_and_month_start(now)
+    spent_today, spent_month = _spent_in(conn, wallet.id, day, month, amount)
     if spent_today > wallet.daily_limit:
         raise LimitExceeded(
             f"Daily transaction limit exceeded: limit {format_amount(wallet.daily_limit, wallet.currency)}"

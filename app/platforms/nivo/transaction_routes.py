@@ -58,6 +58,18 @@ async def _precheck_balance(sandbox: Sandbox, wallet: NivoWallet, amount: int, m
         raise NivoError("INSUFFICIENT_FUNDS", message)
 
 
+async def _single_wallet_movement(
+    sandbox: Sandbox, caller: NivoCaller, data: s.DepositRequest | s.WithdrawalRequest
+) -> tuple[NivoWallet, int, str]:
+    """A deposit's or withdrawal's wallet (owned, active), amount in minor units and description."""
+    w = await wallet_of(sandbox, data.wallet_id, caller.user.id)
+    _check_currency(data.currency, w)
+    amount = parse_amount(data.amount, w.currency)
+    description = _description(data.description)
+    require_active(w)
+    return w, amount, description
+
+
 def _created(row: sqlite3.Row) -> Response[s.TransactionEnvelope]:
     return Response(s.TransactionEnvelope(success=True, data=render.transaction(row)), status_code=201)
 
@@ -72,11 +84,7 @@ def _created(row: sqlite3.Row) -> Response[s.TransactionEnvelope]:
 async def deposit(
     data: s.DepositRequest, request: Request[Any, Any, Any], caller: NivoCaller, sandbox: SandboxDep
 ) -> Response[s.TransactionEnvelope]:
-    w = await wallet_of(sandbox, data.wallet_id, caller.user.id)
-    _check_currency(data.currency, w)
-    amount = parse_amount(data.amount, w.currency)
-    description = _description(data.description)
-    require_active(w)
+    w, amount, description = await _single_wallet_movement(sandbox, caller, data)
     spec = TxSpec("deposit", caller.user.id, amount, w.currency, None, w, description)
     row = await post_movement(sandbox, spec, _idempotency_key(request, "deposit", caller.user.id))
     return _created(row)
@@ -92,11 +100,7 @@ async def deposit(
 async def withdrawal(
     data: s.WithdrawalRequest, request: Request[Any, Any, Any], caller: NivoCaller, sandbox: SandboxDep
 ) -> Response[s.TransactionEnvelope]:
-    w = await wallet_of(sandbox, data.wallet_id, caller.user.id)
-    _check_currency(data.currency, w)
-    amount = parse_amount(data.amount, w.currency)
-    description = _description(data.description)
-    require_active(w)
+    w, amount, description = await _single_wallet_movement(sandbox, caller, data)
     spec = TxSpec("withdrawal", caller.user.id, amount, w.currency, w, None, description)
     try:
         row = await post_movement(sandbox, spec, _idempotency_key(request, "withdrawal", caller.user.id))

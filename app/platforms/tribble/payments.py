@@ -16,6 +16,7 @@ from app.core.errors import InsufficientFunds
 from app.core.ledger.models import Journal, Leg
 from app.platforms.tribble import events, merchants, risk
 from app.platforms.tribble.errors import TribbleError
+from app.platforms.tribble.processor_status import fail_in, succeed_in
 from app.platforms.tribble.render import amount, wallet_id
 from app.platforms.tribble.schemas import FraudScoreBrief, TransactionCreatedOut
 from app.runtime import Sandbox
@@ -176,13 +177,7 @@ async def settle_charge(sandbox: Sandbox, op: Any, outcome: Any) -> None:
     now = sandbox.clock.time()
     if not outcome.succeeded:
         message = outcome.error_message or "Your card was declined."
-        await sandbox.db.write(
-            lambda c: c.execute(
-                "UPDATE tribble_transactions SET status = 'FAILED', processor_status = 'failed',"
-                " processor_message = ?, completed_at = ? WHERE id = ? AND status = 'PROCESSING'",
-                (message, now, op.ref),
-            )
-        )
+        await sandbox.db.write(lambda c: fail_in(c, op.ref, message, now))
         await events.transaction_completed(sandbox, op.ref)
         return
     merchant = await merchants.get_merchant(sandbox, row["merchant_id"])
@@ -190,12 +185,7 @@ async def settle_charge(sandbox: Sandbox, op: Any, outcome: Any) -> None:
     settlement = await sandbox.ledger.system_account("settlement", row["currency"])
 
     def done(conn: sqlite3.Connection, journal: Journal) -> None:
-        conn.execute(
-            "UPDATE tribble_transactions SET status = 'SUCCESS', processor_status = 'success',"
-            " processor_message = 'Transaction completed successfully', journal_id = ?, completed_at = ?"
-            " WHERE id = ?",
-            (journal.id, now, op.ref),
-        )
+        succeed_in(conn, op.ref, journal.id, now)
 
     await sandbox.ledger.post(
         "TRANSACTION_TYPE_PAYMENT",

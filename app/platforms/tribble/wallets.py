@@ -17,6 +17,7 @@ from app.core.money import normalize_currency, parse_amount
 from app.platforms.tribble import events, payment_methods, payments
 from app.platforms.tribble.errors import TribbleError, invalid
 from app.platforms.tribble.pagination import ListQuery, apply
+from app.platforms.tribble.processor_status import fail_in, succeed_in
 from app.platforms.tribble.render import account_id_of_wallet, amount, new_id, wallet_id
 from app.platforms.tribble.schemas import FundIn, FundOut, LastTransaction, WalletListOut, WalletOut, WalletSummary
 from app.registry import SandboxDep
@@ -245,11 +246,7 @@ async def fund_wallet(
 async def mark_failed(sandbox: Sandbox, txn_id: str, message: str) -> None:
     """A transaction whose processor operation could not be started never stays PROCESSING."""
     now = sandbox.clock.time()
-    await sandbox.db.execute(
-        "UPDATE tribble_transactions SET status = 'FAILED', processor_status = 'failed', processor_message = ?,"
-        " completed_at = ? WHERE id = ? AND status = 'PROCESSING'",
-        (message, now, txn_id),
-    )
+    await sandbox.db.write(lambda c: fail_in(c, txn_id, message, now))
 
 
 async def settle_fund(sandbox: Sandbox, op: Any, outcome: Any) -> None:
@@ -261,15 +258,7 @@ async def settle_fund(sandbox: Sandbox, op: Any, outcome: Any) -> None:
     currency = row["currency"]
     if not outcome.succeeded:
         message = outcome.error_message or "Card declined"
-
-        def fail(conn: sqlite3.Connection) -> None:
-            conn.execute(
-                "UPDATE tribble_transactions SET status = 'FAILED', processor_status = 'failed',"
-                " processor_message = ?, completed_at = ? WHERE id = ? AND status = 'PROCESSING'",
-                (message, now, op.ref),
-            )
-
-        await sandbox.db.write(fail)
+        await sandbox.db.write(lambda c: fail_in(c, op.ref, message, now))
         await events.transaction_completed(sandbox, op.ref)
         return
     settlement = await sandbox.ledger.system_account("settlement", currency)
@@ -279,12 +268,7 @@ async def settle_fund(sandbox: Sandbox, op: Any, outcome: Any) -> None:
         legs.append(Leg(settlement.id, fees.id, int(row["fee"]), kind="fee", description="Wallet funding fee"))
 
     def done(conn: sqlite3.Connection, journal: Journal) -> None:
-        conn.execute(
-            "UPDATE tribble_transactions SET status = 'SUCCESS', processor_status = 'success',"
-            " processor_message = 'Transaction completed successfully', journal_id = ?, completed_at = ?"
-            " WHERE id = ?",
-            (journal.id, now, op.ref),
-        )
+        succeed_in(conn, op.ref, journal.id, now)
 
     await sandbox.ledger.post(
         "TRANSACTION_TYPE_DEPOSIT",

@@ -189,6 +189,33 @@ async def test_wallet_daily_limit_limit_exceeded(nivo: Nivo) -> None:
     assert (await nivo.sandbox.ledger.check()).ok
 
 
+async def test_wallet_monthly_limit_counts_across_days_and_clock_jumps(nivo: Nivo) -> None:
+    clock = nivo.sandbox.clock
+    clock.freeze()
+    clock.set(datetime(2025, 3, 1, 10, 0, tzinfo=UTC).timestamp())
+    user = await nivo.user()
+    wallet_id = await nivo.wallet(user, deposit="1200000.00")
+    withdraw = {"wallet_id": wallet_id, "amount": "150000.00"}
+    for _ in range(6):  # 900,000.00 over six days, each within the daily limit
+        await nivo.ok("POST", WITHDRAWAL, user, withdraw, status=201)
+        clock.advance(86_400)
+        user = await nivo.relogin(user)  # tokens live a day on the sandbox clock
+    message = await nivo.error("POST", WITHDRAWAL, user, withdraw, 412, "LIMIT_EXCEEDED")
+    assert "Monthly" in message  # 1,050,000.00 > 1,000,000.00
+    await nivo.ok("POST", WITHDRAWAL, user, {"wallet_id": wallet_id, "amount": "100000.00"}, status=201)
+    # Back to the first day of the month: that day's total is recounted from its rows (150,000.00 used).
+    clock.set(datetime(2025, 3, 1, 12, 0, tzinfo=UTC).timestamp())
+    message = await nivo.error(
+        "POST", WITHDRAWAL, user, {"wallet_id": wallet_id, "amount": "60000.00"}, 412, "LIMIT_EXCEEDED"
+    )
+    assert "Daily" in message
+    clock.set(datetime(2025, 4, 1, 9, 0, tzinfo=UTC).timestamp())  # a new month starts from zero
+    user = await nivo.relogin(user)
+    await nivo.ok("POST", WITHDRAWAL, user, withdraw, status=201)
+    assert (await nivo.balance(user, wallet_id))["balance"] == "50000.00"
+    assert (await nivo.sandbox.ledger.check()).ok
+
+
 async def test_concurrent_withdrawals_never_overdraw(nivo: Nivo) -> None:
     user = await nivo.user()
     wallet_id = await nivo.wallet(user, deposit="1000.00")

@@ -7,6 +7,7 @@ from tests.contract.nivo.conftest import Nivo
 
 WALLETS = "/api/v1/wallet/wallets"
 DEPOSIT = "/api/v1/transaction/transactions/deposit"
+WITHDRAWAL = "/api/v1/transaction/transactions/withdrawal"
 
 
 async def test_create_activate_get_list_balance(nivo: Nivo) -> None:
@@ -65,14 +66,7 @@ async def test_frozen_wallet_refuses_money_with_account_frozen(nivo: Nivo) -> No
     await nivo.error("POST", f"{WALLETS}/{wallet_id}/freeze", user, None, 409, "CONFLICT")
     await nivo.error("POST", f"{WALLETS}/{wallet_id}/activate", user, None, 409, "CONFLICT")
     await nivo.error("POST", DEPOSIT, user, {"wallet_id": wallet_id, "amount": "1.00"}, 412, "ACCOUNT_FROZEN")
-    await nivo.error(
-        "POST",
-        "/api/v1/transaction/transactions/withdrawal",
-        user,
-        {"wallet_id": wallet_id, "amount": "1.00"},
-        412,
-        "ACCOUNT_FROZEN",
-    )
+    await nivo.error("POST", WITHDRAWAL, user, {"wallet_id": wallet_id, "amount": "1.00"}, 412, "ACCOUNT_FROZEN")
     # Transfers into a frozen wallet are refused too.
     await nivo.deposit(other, other_wallet, "50.00")
     body = {"from_wallet_id": other_wallet, "to_wallet_id": wallet_id, "amount": "5.00", "currency": "INR"}
@@ -88,14 +82,7 @@ async def test_ledger_locked_account_answers_account_frozen(nivo: Nivo) -> None:
     wallet_id = await nivo.wallet(user, deposit="100.00")
     row = await nivo.sandbox.db.fetchone("SELECT account_id FROM nivo_wallets WHERE id = ?", (wallet_id,))
     await nivo.sandbox.ledger.set_account_flags(row["account_id"], locked=True)
-    await nivo.error(
-        "POST",
-        "/api/v1/transaction/transactions/withdrawal",
-        user,
-        {"wallet_id": wallet_id, "amount": "1.00"},
-        412,
-        "ACCOUNT_FROZEN",
-    )
+    await nivo.error("POST", WITHDRAWAL, user, {"wallet_id": wallet_id, "amount": "1.00"}, 412, "ACCOUNT_FROZEN")
     assert (await nivo.balance(user, wallet_id))["balance"] == "100.00"
     assert (await nivo.sandbox.ledger.check()).ok
 

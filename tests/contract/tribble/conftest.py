@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
 
-from app.core.ledger.models import Leg
+from app.core.ledger.models import Account, Leg
 from app.runtime import Sandbox
 from app.settings import Settings
 
@@ -33,6 +32,14 @@ class TUser:
 
 def sandbox_of(client: AsyncTestClient) -> Sandbox:
     return client.app.state.registry.default  # type: ignore[no-any-return]
+
+
+async def merchant_account(client: AsyncTestClient, merchant_id: str, currency: str = "NGN") -> Account:
+    """The ledger account (with its balance) of a Tribble merchant in ``currency``."""
+    sandbox = sandbox_of(client)
+    row = await sandbox.db.fetchone("SELECT seq FROM tribble_merchants WHERE id = ?", (merchant_id,))
+    account = await sandbox.ledger.open_account("merchant", int(row["seq"]), currency)
+    return await sandbox.ledger.balance(account.id)
 
 
 async def register(client: AsyncTestClient, **overrides: Any) -> TUser:
@@ -128,7 +135,7 @@ def assert_error(r: Any, status: int, code: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(settings: Settings) -> Settings:
     """As the root fixture, but without the background scheduler loop.
 
     AsyncTestClient starts the app (and so the scheduler task) in its portal's event loop while
@@ -136,12 +143,4 @@ def settings(tmp_path: Path) -> Settings:
     then contend for the scheduler's asyncio.Lock across two loops and hang. Tests fire due work
     explicitly with ``settle_due`` (advance the sandbox clock, then ``run_due``).
     """
-    return Settings.load(
-        env={},
-        db=tmp_path / "sandbox.db",
-        example_db=tmp_path / "no-example.db",
-        bcrypt_rounds=4,
-        rate_limits=False,
-        scheduler=False,
-        workspaces_dir=tmp_path / "workspaces",
-    )
+    return settings.replace(scheduler=False)

@@ -9,6 +9,7 @@ from tests.contract.tribble.conftest import (
     assert_error,
     deposit,
     make_admin,
+    merchant_account,
     register,
     relogin,
     sandbox_of,
@@ -16,13 +17,6 @@ from tests.contract.tribble.conftest import (
     settle_due,
     wallet_of,
 )
-
-
-async def _merchant_account(client: AsyncTestClient, merchant_id: str):  # type: ignore[no-untyped-def]
-    sandbox = sandbox_of(client)
-    row = await sandbox.db.fetchone("SELECT seq FROM tribble_merchants WHERE id = ?", (merchant_id,))
-    account = await sandbox.ledger.open_account("merchant", int(row["seq"]), "NGN")
-    return await sandbox.ledger.balance(account.id)
 
 
 async def _paid(client: AsyncTestClient, merchant_id: str, amount: float = 10000.0):  # type: ignore[no-untyped-def]
@@ -61,7 +55,7 @@ async def test_dispute_approved_refunds_exactly(client: AsyncTestClient) -> None
     dispute = r.json()
     assert dispute["status"] == "OPEN" and dispute["amount"] == 10000.0
     assert dispute["message"] == "Dispute created successfully. Merchant has 10 days to respond."
-    merchant = await _merchant_account(client, merchant_id)
+    merchant = await merchant_account(client, merchant_id)
     assert merchant.balance == 10000_00 and merchant.available == 0  # funds held from the merchant
     assert_error(
         await client.post(f"/api/v1/transactions/{tid}/dispute", json={"reason": "other"}, headers=user.headers),
@@ -101,7 +95,7 @@ async def test_dispute_approved_refunds_exactly(client: AsyncTestClient) -> None
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "RESOLVED" and r.json()["refundAmount"] == 7500.0 and r.json()["refundId"]
     assert (await wallet_of(client, user))["balance"] == 50000.0 - 10000.0 + 7500.0
-    merchant = await _merchant_account(client, merchant_id)
+    merchant = await merchant_account(client, merchant_id)
     assert merchant.balance == 2500_00 and merchant.available == 2500_00 and merchant.pending_debit == 0
     assert_error(
         await client.put(f"/api/v1/disputes/{did}/resolution", json={"resolution": "REJECTED"}, headers=admin.headers),
@@ -121,7 +115,7 @@ async def test_dispute_rejected_and_expired(client: AsyncTestClient) -> None:
     did = r.json()["disputeId"]
     r = await client.put(f"/api/v1/disputes/{did}/resolution", json={"resolution": "REJECTED"}, headers=admin.headers)
     assert r.status_code == 200 and r.json()["resolution"] == "REJECTED"
-    merchant = await _merchant_account(client, merchant_id)
+    merchant = await merchant_account(client, merchant_id)
     assert merchant.available == 10000_00
     user2, tid2 = await _paid(client, merchant_id, 500)
     await settle_due(client, 121 * 86400)

@@ -14,6 +14,7 @@ from tests.contract.tribble.conftest import (
     assert_error,
     deposit,
     make_admin,
+    merchant_account,
     register,
     sandbox_of,
     set_tier,
@@ -24,10 +25,7 @@ from tests.contract.tribble.test_wallets_cards import CARD_BODY
 
 
 async def _merchant_balance(client: AsyncTestClient, merchant_id: str, currency: str = "NGN") -> int:
-    sandbox = sandbox_of(client)
-    row = await sandbox.db.fetchone("SELECT seq FROM tribble_merchants WHERE id = ?", (merchant_id,))
-    account = await sandbox.ledger.open_account("merchant", int(row["seq"]), currency)
-    return (await sandbox.ledger.balance(account.id)).balance
+    return (await merchant_account(client, merchant_id, currency)).balance
 
 
 async def test_wallet_payment_idempotent_and_errors(client: AsyncTestClient) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar.testing import AsyncTestClient
 
 from tests.contract.tribble.conftest import (
+    TUser,
     approved_merchant,
     assert_error,
     deposit,
@@ -17,6 +20,16 @@ from tests.contract.tribble.conftest import (
 from tests.contract.tribble.test_wallets_cards import CARD_BODY
 
 DAY = 86400
+
+
+async def _metrics(client: AsyncTestClient, owner: TUser, merchant_id: str) -> dict[str, Any]:
+    """The merchant's subscription metrics since 2000 (the owner logs in afresh)."""
+    r = await client.get(
+        f"/api/v1/merchants/{merchant_id}/subscription-metrics",
+        params={"startDate": "2000-01-01"},
+        headers=(await relogin(client, owner)).headers,
+    )
+    return r.json()["metrics"]  # type: ignore[no-any-return]
 
 
 async def _plan(client: AsyncTestClient, owner, **overrides):  # type: ignore[no-untyped-def]
@@ -93,13 +106,7 @@ async def test_subscription_three_periods(client: AsyncTestClient) -> None:
     assert_error(
         await client.put(f"/api/v1/subscriptions/{sid}/resume", headers=customer.headers), 422, "UNPROCESSABLE_ENTITY"
     )
-    metrics = (
-        await client.get(
-            f"/api/v1/merchants/{merchant_id}/subscription-metrics",
-            params={"startDate": "2000-01-01"},
-            headers=(await relogin(client, owner)).headers,
-        )
-    ).json()["metrics"]
+    metrics = await _metrics(client, owner, merchant_id)
     assert metrics["newSubscriptions"] == 1 and metrics["cancelledSubscriptions"] == 1
     assert metrics["trialConversions"] == 1 and metrics["trialConversionRate"] == 100.0
     assert (await sandbox_of(client).ledger.check()).ok
@@ -123,13 +130,7 @@ async def test_failed_charge_is_retried_and_recovered(client: AsyncTestClient) -
     await settle_due(client, DAY)  # the first dunning retry (a day later) succeeds
     sub = (await client.get(f"/api/v1/subscriptions/{sid}", headers=(await relogin(client, customer)).headers)).json()
     assert sub["status"] == "ACTIVE" and sub["chargeCount"] == 2 and sub["charges"][-1]["attemptCount"] == 2
-    metrics = (
-        await client.get(
-            f"/api/v1/merchants/{merchant_id}/subscription-metrics",
-            params={"startDate": "2000-01-01"},
-            headers=(await relogin(client, owner)).headers,
-        )
-    ).json()["metrics"]
+    metrics = await _metrics(client, owner, merchant_id)
     assert metrics["failedCharges"] == 1 and metrics["recoveredCharges"] == 1 and metrics["recoveryRate"] == 100.0
     assert metrics["mrr"] == 1000.0 and metrics["arr"] == 12000.0
 

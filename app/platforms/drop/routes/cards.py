@@ -14,6 +14,7 @@ from typing import Any
 import bcrypt
 from litestar import Request, Response, delete, get, patch, post, put
 
+from app.core.card_numbers import luhn_check_digit
 from app.core.identity.models import User
 from app.platforms.drop import render
 from app.platforms.drop.auth import current_user
@@ -39,15 +40,7 @@ async def _gate(request: Request[Any, Any, Any], sandbox: Sandbox, *names: str) 
 
 def _luhn_number(prefix: str, length: int = 16) -> str:
     body = prefix + "".join(secrets.choice("0123456789") for _ in range(length - len(prefix) - 1))
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return body + str((10 - total % 10) % 10)
+    return body + luhn_check_digit(body)
 
 
 def _card(row: Any) -> DropCard:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import sqlite3
 from typing import Any
 
@@ -13,7 +12,7 @@ from app.core.events import Event
 from app.platforms.drop import render
 from app.platforms.drop.auth import clear_session_cookie, current_user
 from app.platforms.drop.errors import bad_request, field_error
-from app.platforms.drop.filters import Field, order_by, where_clause
+from app.platforms.drop.filters import Field, fetch_page
 from app.platforms.drop.limits import client_ip
 from app.platforms.drop.parsing import json_object, page_params, sanitize
 from app.platforms.drop.respond import banks_of, ok
@@ -25,7 +24,6 @@ from app.platforms.drop.schemas import (
     DropComplaintCreated,
     DropConsent,
     DropExport,
-    DropPagination,
     Page,
 )
 from app.registry import SandboxDep
@@ -208,18 +206,17 @@ async def list_complaints(
     """Filters: ``status``, ``category``, ``createdAt`` with the template operators."""
     user = await current_user(request, sandbox)
     number, size = page_params(page, limit, default_limit=10, max_limit=100)
-    clauses, params = where_clause(request.query_params.multi_items(), COMPLAINT_FIELDS)
-    clause = " AND ".join(["user_id = ?", *clauses])
-    ordering = order_by(sort, dir, COMPLAINT_FIELDS)
-    total_row = await sandbox.db.fetchone(
-        f"SELECT COUNT(*) AS n FROM drop_complaints WHERE {clause}", (user.id, *params)
+    rows, pagination = await fetch_page(
+        sandbox.db,
+        "drop_complaints",
+        ("user_id", user.id),
+        request.query_params.multi_items(),
+        COMPLAINT_FIELDS,
+        sort=sort,
+        direction=dir,
+        number=number,
+        size=size,
     )
-    rows = await sandbox.db.fetchall(
-        f"SELECT * FROM drop_complaints WHERE {clause} ORDER BY {ordering} LIMIT ? OFFSET ?",
-        (user.id, *params, size, (number - 1) * size),
-    )
-    total = int(total_row["n"]) if total_row else 0
-    pagination = DropPagination(number, size, total, math.ceil(total / size) if total else 0)
     return ok(request, Page([_complaint(r) for r in rows], pagination))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -15,7 +14,7 @@ from app.core.ledger.accounts import open_account_in
 from app.platforms.drop import render
 from app.platforms.drop.auth import current_user, require_merchant
 from app.platforms.drop.errors import bad_request, conflict, field_error, not_found
-from app.platforms.drop.filters import Field, order_by, where_clause
+from app.platforms.drop.filters import Field, fetch_page
 from app.platforms.drop.parsing import Fields, json_object, page_params, sanitize
 from app.platforms.drop.respond import ok
 from app.platforms.drop.schemas import (
@@ -24,7 +23,6 @@ from app.platforms.drop.schemas import (
     DropMerchant,
     DropMerchantQr,
     DropMerchantTransaction,
-    DropPagination,
     Page,
 )
 from app.registry import SandboxDep
@@ -175,15 +173,16 @@ async def merchant_transactions(
     """Filters: ``status``, ``amount``, ``createdAt`` with the template operators."""
     _, merchant = await _own_merchant(request, sandbox)
     number, size = page_params(page, limit, default_limit=20, max_limit=100)
-    clauses, params = where_clause(request.query_params.multi_items(), MERCHANT_TX_FIELDS)
-    clause = " AND ".join(["merchant_id = ?", *clauses])
-    ordering = order_by(sort, dir, MERCHANT_TX_FIELDS)
-    total_row = await sandbox.db.fetchone(
-        f"SELECT COUNT(*) AS n FROM drop_transactions WHERE {clause}", (merchant["id"], *params)
-    )
-    rows = await sandbox.db.fetchall(
-        f"SELECT * FROM drop_transactions WHERE {clause} ORDER BY {ordering} LIMIT ? OFFSET ?",
-        (merchant["id"], *params, size, (number - 1) * size),
+    rows, pagination = await fetch_page(
+        sandbox.db,
+        "drop_transactions",
+        ("merchant_id", merchant["id"]),
+        request.query_params.multi_items(),
+        MERCHANT_TX_FIELDS,
+        sort=sort,
+        direction=dir,
+        number=number,
+        size=size,
     )
     items = [
         DropMerchantTransaction(
@@ -197,8 +196,7 @@ async def merchant_transactions(
         )
         for r in rows
     ]
-    total = int(total_row["n"]) if total_row else 0
-    return ok(request, Page(items, DropPagination(number, size, total, math.ceil(total / size) if total else 0)))
+    return ok(request, Page(items, pagination))
 
 
 ROUTES = [register_merchant, dashboard, merchant_qr, merchant_transactions]

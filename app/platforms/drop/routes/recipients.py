@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from litestar import Request, Response, delete, get, post
@@ -12,10 +11,10 @@ from app.platforms.drop import render
 from app.platforms.drop.auth import current_user
 from app.platforms.drop.corridors import COUNTRIES
 from app.platforms.drop.errors import not_found
-from app.platforms.drop.filters import Field, order_by, where_clause
+from app.platforms.drop.filters import Field, fetch_page
 from app.platforms.drop.parsing import Fields, json_object, page_params, sanitize
 from app.platforms.drop.respond import ok
-from app.platforms.drop.schemas import Data, DropPagination, DropRecipient, Page
+from app.platforms.drop.schemas import Data, DropRecipient, Page
 from app.registry import SandboxDep
 
 TAGS = ["Drop: recipients"]
@@ -51,18 +50,17 @@ async def list_recipients(
     """Filters: ``country``, ``currency``, ``name``, ``createdAt`` with the template operators."""
     user = await current_user(request, sandbox)
     number, size = page_params(page, limit, default_limit=20, max_limit=50)
-    clauses, params = where_clause(request.query_params.multi_items(), RECIPIENT_FIELDS)
-    clause = " AND ".join(["user_id = ?", *clauses])
-    ordering = order_by(sort, dir, RECIPIENT_FIELDS)
-    total_row = await sandbox.db.fetchone(
-        f"SELECT COUNT(*) AS n FROM drop_recipients WHERE {clause}", (user.id, *params)
+    rows, pagination = await fetch_page(
+        sandbox.db,
+        "drop_recipients",
+        ("user_id", user.id),
+        request.query_params.multi_items(),
+        RECIPIENT_FIELDS,
+        sort=sort,
+        direction=dir,
+        number=number,
+        size=size,
     )
-    rows = await sandbox.db.fetchall(
-        f"SELECT * FROM drop_recipients WHERE {clause} ORDER BY {ordering} LIMIT ? OFFSET ?",
-        (user.id, *params, size, (number - 1) * size),
-    )
-    total = int(total_row["n"]) if total_row else 0
-    pagination = DropPagination(number, size, total, math.ceil(total / size) if total else 0)
     return ok(request, Page([_recipient(r) for r in rows], pagination))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,14 +19,13 @@ from app.platforms.drop.errors import (
     not_found,
     validation_error,
 )
-from app.platforms.drop.filters import Field, order_by, where_clause
+from app.platforms.drop.filters import Field, fetch_page
 from app.platforms.drop.limits import MONEY_LIMIT, enforce
 from app.platforms.drop.parsing import json_object, money, page_params
 from app.platforms.drop.respond import banks_of, client_request_id, ok
 from app.platforms.drop.schemas import (
     Data,
     DropDisclosure,
-    DropPagination,
     DropQrPayment,
     DropQrPaymentDetail,
     DropReceipt,
@@ -77,18 +75,17 @@ async def list_transactions(
         raise bad_request("type must be remittance or qr_payment", [field_error("type", "invalid value")])
     if status and status not in STATUSES:
         raise bad_request("status must be processing, completed or failed", [field_error("status", "invalid")])
-    clauses, params = where_clause(request.query_params.multi_items(), TX_FIELDS)
-    clause = " AND ".join(["user_id = ?", *clauses])
-    ordering = order_by(sort, dir, TX_FIELDS)
-    total_row = await sandbox.db.fetchone(
-        f"SELECT COUNT(*) AS n FROM drop_transactions WHERE {clause}", (user.id, *params)
+    rows, pagination = await fetch_page(
+        sandbox.db,
+        "drop_transactions",
+        ("user_id", user.id),
+        request.query_params.multi_items(),
+        TX_FIELDS,
+        sort=sort,
+        direction=dir,
+        number=number,
+        size=size,
     )
-    rows = await sandbox.db.fetchall(
-        f"SELECT * FROM drop_transactions WHERE {clause} ORDER BY {ordering} LIMIT ? OFFSET ?",
-        (user.id, *params, size, (number - 1) * size),
-    )
-    total = int(total_row["n"]) if total_row else 0
-    pagination = DropPagination(number, size, total, math.ceil(total / size) if total else 0)
     return ok(request, Page([render.tx_item(row) for row in rows], pagination))
 
 
