@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, Request, Response
+from litestar.config.cors import CORSConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, ValidationException
@@ -115,6 +116,27 @@ def _generic_error(request: Request[Any, Any, Any], exc: Exception) -> Response[
     return Response({"error": "internal_error", "message": "Internal server error"}, status_code=500)
 
 
+def _cors(settings: Settings) -> CORSConfig | None:
+    """Any origin matching the setting may call the sandbox from a browser, cookies included."""
+    if not settings.cors_origins:
+        return None
+    return CORSConfig(
+        allow_origins=[],
+        allow_origin_regex=settings.cors_origins,
+        allow_credentials=True,
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=[
+            "X-Request-ID",
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+            "Retry-After",
+            "X-Sandbox-Explain",
+        ],
+    )
+
+
 def _slug(text: str) -> str:
     return "_".join(text.lower().split())[:60] or "error"
 
@@ -154,6 +176,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=route_handlers,
         dependencies={"sandbox": Provide(sandbox_for)},
         exception_handlers={Exception: handle_error},
+        cors_config=_cors(settings),
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(
             title="Paysandbox",

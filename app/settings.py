@@ -48,6 +48,9 @@ class Settings:
     workspace_idle_seconds: int = 900
     max_open_workspaces: int = 32
     log_level: str = "info"
+    # Browsers' cross-origin access (a frontend on another port): origins matching this regex get
+    # CORS headers with credentials (Drop's cookie). Empty disables CORS.
+    cors_origins: str = ".*"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -92,6 +95,7 @@ _TYPES: dict[str, type] = {
     "workspace_idle_seconds": int,
     "max_open_workspaces": int,
     "log_level": str,
+    "cors_origins": str,
 }
 
 

@@ -19,3 +19,19 @@ class PlatformSpec:
     path_prefixes: tuple[str, ...]
     # Render any exception raised under this platform's paths in its own envelope.
     error_response: Callable[[Request[Any, Any, Any], Exception], Response[Any]]
+
+
+def request_clock_time(request: Request[Any, Any, Any]) -> float | None:
+    """Epoch seconds on the clock of the sandbox serving ``request``, for error envelopes' timestamps.
+
+    An unrouted path has no sandbox in its scope yet: the default sandbox's clock is used then;
+    None when the app has no registry at all.
+    """
+    sandbox = request.scope.get("paysandbox.sandbox")  # type: ignore[call-overload]
+    if sandbox is not None:
+        return float(sandbox.clock.time())
+    registry = getattr(request.app.state, "registry", None)
+    default = getattr(registry, "default", None)
+    if default is not None:
+        return float(default.clock.time())
+    return None

@@ -104,3 +104,61 @@ def test_cli_help_lists_every_command() -> None:
 async def test_request_id_on_unknown_paths(client: AsyncTestClient) -> None:
     resp = await client.get("/definitely/not/here", headers={"X-Request-ID": "r-404"})
     assert resp.status_code == 404 and resp.headers["x-request-id"] == "r-404"
+
+
+def test_serve_with_no_flags_in_an_empty_folder_serves_seeded_data(tmp_path: Path) -> None:
+    """The README's promise: `paysandbox serve` in an empty folder starts with the demo accounts."""
+    from app.settings import DEFAULT_EXAMPLE_DB
+
+    if not DEFAULT_EXAMPLE_DB.exists():
+        pytest.fail("sandbox.db.example is missing from the repository")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAYSANDBOX_")}
+    env["PAYSANDBOX_PORT"] = str(port)  # the only deviation from "no flags": a free port for the test
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1)
+                break
+            except httpx.HTTPError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    out = proc.stdout.read().decode() if proc.stdout else ""
+                    pytest.fail(f"server did not start: {out}")
+                time.sleep(0.1)
+        assert (tmp_path / "sandbox.db").exists()
+        login = httpx.post(
+            f"http://127.0.0.1:{port}/api/v1/auth/login",
+            json={"email": "alice@paysandbox.test", "password": "Sandbox123!"},
+            timeout=10,
+        )
+        assert login.status_code == 200, login.text
+        assert login.json()["user"]["email"] == "alice@paysandbox.test"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)
+
+
+async def test_cors_lets_a_frontend_on_another_origin_call_with_cookies(client: AsyncTestClient) -> None:
+    origin = "http://localhost:3000"
+    preflight = await client.options(
+        "/api/auth/login",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code in (200, 204)
+    assert preflight.headers["access-control-allow-origin"] == origin
+    assert preflight.headers["access-control-allow-credentials"] == "true"
+    simple = await client.get("/api/health", headers={"Origin": origin})
+    assert simple.headers["access-control-allow-origin"] == origin
+    assert "x-request-id" in simple.headers["access-control-expose-headers"].lower()

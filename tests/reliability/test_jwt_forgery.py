@@ -142,3 +142,14 @@ async def test_another_workspaces_token_is_refused(http: httpx.AsyncClient, live
     # And the default workspace's token is refused inside the other workspace.
     resp = await http.get("/api/auth/me", headers={**home.auth, "X-Sandbox-Workspace": "rel-other"})
     assert resp.status_code == 401 and assert_envelope(resp, "drop") == "unauthorized"
+
+
+async def test_tokens_expire_on_the_sandbox_clock(http: httpx.AsyncClient, live: LiveServer) -> None:
+    """A token minted for an hour works until the sandbox clock passes its expiry, then is refused everywhere."""
+    user = await register(http, "jwtclock")
+    token = await _mint(http, user.email, 3600)
+    for platform, (method, path) in PROBES.items():
+        assert (await http.request(method, path, headers=auth_headers(platform, token))).status_code == 200
+    assert (await http.post("/_sandbox/clock/advance", json={"seconds": 3601})).status_code == 200
+    await _refused_rest(http, token, "clock_expired", expired=True)
+    await _refused_ws(live, token, "clock_expired")

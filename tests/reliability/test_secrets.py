@@ -1,11 +1,12 @@
 """Secrets never leak: not in responses (beyond the documented one-time display), not in the server's
 logs at debug level, and card numbers never in the database file.
 
-A real ``python -m app.cli serve --log-level debug``-equivalent subprocess serves the flows: sign-ups and
-logins with passwords (right and wrong), a password change, a Tribble card (number + CVV), a Nivo
-virtual card (number + CVV shown once in the create response, as documented), a Drop card PIN, a
-TOTP secret (shown once by the control API) and an OTP (delivered to the inbox, then used).
-Afterwards every response body, the whole log and the database file (with its WAL) are searched.
+A real ``python -m app.cli serve`` subprocess with ``PAYSANDBOX_LOG_LEVEL=debug`` serves the flows:
+sign-ups and logins with passwords (right and wrong), a password change, a Tribble card (number +
+CVV), a Nivo virtual card (number + CVV shown once in the create response, as documented), a Drop
+card PIN, a TOTP secret (shown once by the control API), an OTP (delivered to the inbox, then used)
+and JWTs in query strings, cookies and WebSocket upgrade headers. Afterwards every response body,
+the whole log and the database file (with its WAL) are searched.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ async def test_no_secret_in_responses_logs_or_database(tmp_path: Path) -> None:
         "wrong": f"WrongPw!{tag}",
     }
     card_number = luhn_number("453201", rng=random.Random(tag))
-    cvv = "9" + tag[:0] + "73"
+    cvv = "973"
     pin = "7391"
     bodies: list[tuple[str, str]] = []  # (what, response text)
     one_time: dict[str, str] = {}

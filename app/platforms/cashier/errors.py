@@ -14,6 +14,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException
 
 from app.core.errors import DomainError
+from app.platforms.base import request_clock_time
 from app.platforms.cashier.render import envelope
 
 log = logging.getLogger("paysandbox.cashier")
@@ -120,11 +121,5 @@ def error_response(request: Request[Any, Any, Any], exc: Exception) -> Response[
 
 
 def _now(request: Request[Any, Any, Any]) -> float:
-    sandbox = request.scope.get("paysandbox.sandbox")  # type: ignore[call-overload]
-    if sandbox is not None:
-        return float(sandbox.clock.time())
-    registry = getattr(request.app.state, "registry", None)
-    default = getattr(registry, "default", None)
-    if default is not None:
-        return float(default.clock.time())
-    return 0.0
+    now = request_clock_time(request)
+    return now if now is not None else 0.0

@@ -12,7 +12,7 @@ import msgspec
 
 Amount = int | float | str
 UserRef = str | int
-NonNegative = Annotated[int, msgspec.Meta(ge=0)]
+NonNegative = Annotated[int, msgspec.Meta(ge=0, le=1_000_000_000)]  # paging offset; bounded for SQLite
 PageSize = Annotated[int, msgspec.Meta(ge=1, le=500)]
 
 

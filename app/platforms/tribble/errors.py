@@ -36,6 +36,7 @@ from app.core.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from app.platforms.base import request_clock_time
 
 log = logging.getLogger("paysandbox.tribble")
 
@@ -98,13 +99,8 @@ def _request_id(request: Request[Any, Any, Any]) -> str:
 
 
 def _now(request: Request[Any, Any, Any]) -> str:
-    sandbox = request.scope.get("paysandbox.sandbox")  # type: ignore[call-overload]
-    if sandbox is not None:
-        return iso(sandbox.clock.time())
-    registry = getattr(request.app.state, "registry", None)
-    if registry is not None:
-        return iso(registry.default.clock.time())
-    return ""
+    now = request_clock_time(request)
+    return iso(now) if now is not None else ""
 
 
 _CORE_CODES: dict[str, tuple[str, str | None]] = {
