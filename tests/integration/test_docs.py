@@ -25,3 +25,9 @@ def test_every_command_is_documented() -> None:
     assert commands
     missing = [name for name in commands if f"paysandbox {name}" not in README]
     assert missing == []
+
+
+def test_readme_magic_values_table_is_generated_from_the_catalogue() -> None:
+    from app.sandbox.magic_table import current_table, table_in
+
+    assert table_in(README) == current_table().strip()
