@@ -50,8 +50,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level=settings.log_level,
         ws_max_size=16 * 1024 * 1024,
         # Cashier documents "ping/pong every 54 seconds" and a 60 s idle timeout.
-        ws_ping_interval=54.0,
-        ws_ping_timeout=6.0,
+        ws_ping_interval=settings.ws_ping_interval,
+        ws_ping_timeout=settings.ws_ping_timeout,
         timeout_graceful_shutdown=10,
     )
     return 0

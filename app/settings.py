@@ -48,6 +48,9 @@ class Settings:
     workspace_idle_seconds: int = 900
     max_open_workspaces: int = 32
     log_level: str = "info"
+    # WebSocket keep-alive (uvicorn): Cashier documents a ping every 54 s and a 60 s idle timeout.
+    ws_ping_interval: float = 54.0
+    ws_ping_timeout: float = 6.0
     # Browsers' cross-origin access (a frontend on another port): origins matching this regex get
     # CORS headers with credentials (Drop's cookie). Empty disables CORS.
     cors_origins: str = ".*"
@@ -95,6 +98,8 @@ _TYPES: dict[str, type] = {
     "workspace_idle_seconds": int,
     "max_open_workspaces": int,
     "log_level": str,
+    "ws_ping_interval": float,
+    "ws_ping_timeout": float,
     "cors_origins": str,
 }
 
@@ -105,6 +110,8 @@ def _coerce(name: str, raw: str) -> Any:
         return _as_bool(raw)
     if kind is int:
         return int(raw)
+    if kind is float:
+        return float(raw)
     if kind is Path:
         return Path(raw)
     return raw

@@ -14,8 +14,8 @@ shared ledger wallets; withdrawals hold funds while processing; 100 requests/min
 
 LIMITATIONS:
 - Keep-alive pings are WebSocket protocol pings sent by uvicorn (``ws_ping_interval`` /
-  ``ws_ping_timeout``; ``routes.PING_INTERVAL`` / ``PING_TIMEOUT`` hold the documented 54 s / 6 s
-  for the server command), not application messages; they run on wall-clock time. An
+  ``ws_ping_timeout`` from the settings ``ws_ping_interval`` / ``ws_ping_timeout``, 54 s / 6 s by
+  default), not application messages; they run on wall-clock time. An
   application-level ``{"type": "ping"}`` is answered with ``{"type": "pong"}`` (not documented).
 - ``transaction_failed`` for a deposit or withdrawal that never posted has ``receipt_code`` and
   ``transaction_id`` null, and adds ``transaction_ref`` (the request reference).

@@ -25,10 +25,8 @@ from app.registry import sandbox_for
 
 log = logging.getLogger("paysandbox.cashier")
 
-# Keep-alive as documented (server pings every 54 s; 60 s without a pong closes the socket). These are
-# WebSocket protocol pings, which only the server (uvicorn ws_ping_interval / ws_ping_timeout) can send.
-PING_INTERVAL = 54.0
-PING_TIMEOUT = 6.0
+# Keep-alive (server pings every 54 s; 60 s without a pong closes the socket) is WebSocket protocol
+# pings, which only the server can send: Settings.ws_ping_interval / ws_ping_timeout, passed to uvicorn.
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_POLICY = 1008
 CLOSE_NOT_FOUND = 4404
