@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import itertools
-import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,19 +13,17 @@ from litestar import Litestar, Request, Response
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import Conflict, DomainError, Forbidden, NotFound, RateLimited, Unauthorized
 from app.health import VERSION, health
 from app.platforms import PLATFORMS
 from app.platforms.base import PlatformSpec
 from app.registry import SandboxRegistry, sandbox_for
+from app.sandbox.errors import control_error_response
 from app.settings import Settings
-
-log = logging.getLogger("paysandbox")
 
 # Routers outside the five contracts (control API, console), added when present.
 EXTRA_ROUTES: list[str] = ["app.sandbox.routes:ROUTES", "app.sandbox.workspaces:ROUTES", "app.sandbox.bench:ROUTES"]
@@ -88,34 +85,6 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-_DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
-    (NotFound, 404),
-    (Conflict, 409),
-    (Unauthorized, 401),
-    (Forbidden, 403),
-    (RateLimited, 429),
-    (DomainError, 400),
-)
-
-
-def _generic_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """JSON errors outside the five contracts (health, /_sandbox): {"error": code, "message"}."""
-    if isinstance(exc, HTTPException):
-        body: dict[str, Any] = {"error": _slug(exc.detail), "message": exc.detail}
-        extra = getattr(exc, "extra", None)
-        if extra:
-            body["details"] = extra
-        return Response(body, status_code=exc.status_code)
-    if isinstance(exc, DomainError):
-        status = next(code for cls, code in _DOMAIN_STATUS if isinstance(exc, cls))
-        body = {"error": exc.code, "message": exc.message}
-        if exc.details:
-            body["details"] = exc.details
-        return Response(body, status_code=status)
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return Response({"error": "internal_error", "message": "Internal server error"}, status_code=500)
-
-
 def _cors(settings: Settings) -> CORSConfig | None:
     """Any origin matching the setting may call the sandbox from a browser, cookies included."""
     if not settings.cors_origins:
@@ -137,10 +106,6 @@ def _cors(settings: Settings) -> CORSConfig | None:
     )
 
 
-def _slug(text: str) -> str:
-    return "_".join(text.lower().split())[:60] or "error"
-
-
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.load()
     registry = SandboxRegistry(settings)
@@ -158,7 +123,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         for prefix, spec in by_prefix:
             if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
                 return spec.error_response(request, exc)
-        return _generic_error(request, exc)
+        # Outside the five contracts (health, /_sandbox, unknown paths): the control API's envelope.
+        return control_error_response(request, exc)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
