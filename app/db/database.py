@@ -23,7 +23,6 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -205,6 +204,57 @@ class Writer:
                 loop.call_soon_threadsafe(_settle, results)
 
 
+ReadJob = tuple[Callable[[sqlite3.Connection], Any], "asyncio.Future[Any]", asyncio.AbstractEventLoop]
+
+
+class Readers:
+    """A few threads, each with its own read-only connection, draining one queue of read functions.
+
+    Lighter than ``run_in_executor``: one ``SimpleQueue.put`` and one ``call_soon_threadsafe`` per
+    read, with no ``concurrent.futures.Future`` (and its lock and condition) to chain.
+    """
+
+    def __init__(self, path: Path, count: int) -> None:
+        self.path = path
+        self._queue: queue.SimpleQueue[ReadJob | None] = queue.SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._run, name=f"read:{path.name}:{i}", daemon=True) for i in range(count)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def put(self, job: ReadJob) -> None:
+        self._queue.put(job)
+
+    def close(self) -> None:
+        """Finish queued reads, then stop every thread and close its connection."""
+        for _ in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join()
+
+    def _run(self) -> None:
+        conn: sqlite3.Connection | None = None
+        try:
+            while (job := self._queue.get()) is not None:
+                fn, future, loop = job
+                try:
+                    if conn is None:
+                        conn = connect(self.path, read_only=True)
+                    conn.execute("BEGIN")
+                    try:
+                        outcome: tuple[Any, BaseException | None] = (fn(conn), None)
+                    finally:
+                        conn.execute("COMMIT")
+                except BaseException as exc:
+                    outcome = (None, exc)
+                with contextlib.suppress(RuntimeError):  # loop already closed
+                    loop.call_soon_threadsafe(_settle, [(future, outcome[0], outcome[1])])
+        finally:
+            if conn is not None:
+                conn.close()
+
+
 class Database:
     """One SQLite file: migrations at open, a group-committing writer, read-only readers."""
 
@@ -212,10 +262,7 @@ class Database:
         self.path = Path(path)
         self.writer = Writer(self.path, batch_max)
         self._read_connections = max(1, read_connections)
-        self._local = threading.local()
-        self._reader_conns: list[sqlite3.Connection] = []
-        self._reader_lock = threading.Lock()
-        self._executor: ThreadPoolExecutor | None = None
+        self._readers: Readers | None = None
         self.opened = False
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -228,7 +275,7 @@ class Database:
         finally:
             conn.close()
         self.writer.start()
-        self._executor = ThreadPoolExecutor(self._read_connections, thread_name_prefix=f"read:{self.path.name}")
+        self._readers = Readers(self.path, self._read_connections)
         self.opened = True
 
     def close(self) -> None:
@@ -236,12 +283,9 @@ class Database:
             return
         self.opened = False
         self.writer.close()
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
-        with self._reader_lock:
-            for conn in self._reader_conns:
-                conn.close()
-            self._reader_conns.clear()
+        if self._readers is not None:
+            self._readers.close()
+            self._readers = None
 
     # -- writes --------------------------------------------------------------------------
     async def write(self, fn: WriteFn) -> Any:
@@ -261,29 +305,14 @@ class Database:
         return int(await self.write(run))
 
     # -- reads ---------------------------------------------------------------------------
-    def _reader(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = connect(self.path, read_only=True)
-            self._local.conn = conn
-            with self._reader_lock:
-                self._reader_conns.append(conn)
-        return conn
-
-    def _run_read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        conn = self._reader()
-        conn.execute("BEGIN")
-        try:
-            return fn(conn)
-        finally:
-            conn.execute("COMMIT")
-
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn(conn)`` on a read-only connection in one consistent read transaction."""
-        if self._executor is None:
+        if self._readers is None:
             raise RuntimeError("database is not open")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._run_read, fn)
+        future: asyncio.Future[T] = loop.create_future()
+        self._readers.put((fn, future, loop))
+        return await future
 
     async def fetchone(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
         return await self.read(lambda c: c.execute(sql, params).fetchone())

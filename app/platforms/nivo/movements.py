@@ -1,8 +1,10 @@
 """Money movements of Nivo's transaction service: deposit, withdrawal, transfer.
 
-Each is one ledger posting with an idempotency key; Nivo's transaction row and the wallet-limit
-check run in ``on_posted``, inside the posting's savepoint, so a limit breach rolls the posting
-back and a replay returns the first transaction without posting again.
+Each is one ledger posting with an idempotency key, in one write job: Nivo's transaction row and
+the wallet-limit check run in ``on_posted``, inside the job's savepoint, so a limit breach rolls the
+posting back and a replay returns the first transaction without posting again. A transfer also
+reads its two wallets inside that job (``transaction_routes.transfer``), so the checks and the posting are atomic:
+a wallet frozen a moment earlier cannot be debited.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import Any
 
 from app.core.clock import utc_from_ts
 from app.core.errors import IdempotencyMismatch, LimitExceeded
+from app.core.ledger.accounts import system_account_in
 from app.core.ledger.models import Journal, Leg
+from app.core.ledger.postings import post_in
 from app.core.money import format_amount
 from app.platforms.nivo.wallets import NivoWallet
 from app.runtime import Sandbox
@@ -129,24 +133,24 @@ _LEDGER_TYPES = {
 }
 
 
-async def post_movement(sandbox: Sandbox, spec: TxSpec, idempotency_key: str, *, extra_in: Any = None) -> sqlite3.Row:
+def post_movement_in(
+    conn: sqlite3.Connection, now: float, spec: TxSpec, idempotency_key: str, *, extra_in: Any = None
+) -> sqlite3.Row:
     """Post ``spec`` to the ledger and write Nivo's transaction row; returns that row (first one on replay).
 
-    ``extra_in(conn, tx_id)`` runs in the same savepoint (e.g. mark a verification used).
+    Runs in the caller's write job (its savepoint makes it all-or-nothing). ``extra_in(conn, tx_id)``
+    runs in the same savepoint (e.g. mark a verification used).
     """
     if spec.type == "deposit":
         assert spec.to_wallet is not None
-        settlement = await sandbox.ledger.system_account("settlement", spec.currency)
-        debit, credit = settlement.id, spec.to_wallet.account_id
+        debit, credit = system_account_in(conn, now, "settlement", spec.currency).id, spec.to_wallet.account_id
     elif spec.type == "withdrawal":
         assert spec.from_wallet is not None
-        settlement = await sandbox.ledger.system_account("settlement", spec.currency)
-        debit, credit = spec.from_wallet.account_id, settlement.id
+        debit, credit = spec.from_wallet.account_id, system_account_in(conn, now, "settlement", spec.currency).id
     else:
         assert spec.from_wallet is not None and spec.to_wallet is not None
         debit, credit = spec.from_wallet.account_id, spec.to_wallet.account_id
     tx_id = str(uuid.uuid4())
-    now = sandbox.clock.time()
 
     def on_posted(conn: sqlite3.Connection, journal: Journal) -> sqlite3.Row | None:
         insert_transaction_in(conn, spec, tx_id, journal.id, now)
@@ -156,18 +160,28 @@ async def post_movement(sandbox: Sandbox, spec: TxSpec, idempotency_key: str, *,
             extra_in(conn, tx_id)
         return transaction_by_journal_in(conn, journal.id)
 
-    journal = await sandbox.ledger.post(
+    journal = post_in(
+        conn,
+        now,
         _LEDGER_TYPES[spec.type],
         [Leg(debit=debit, credit=credit, amount=spec.amount, description=spec.description or spec.type)],
         description=spec.description or f"Nivo {spec.type}",
         idempotency_key=idempotency_key,
         metadata={"platform": "nivo", "nivo_transaction_id": tx_id, "type": spec.type},
         on_posted=on_posted,
+        atomic=False,
     )
-    if journal.extra is not None:
-        row: sqlite3.Row = journal.extra
-        return row
-    replayed = await sandbox.db.read(lambda conn: transaction_by_journal_in(conn, journal.id))
-    if replayed is None:  # a journal under this key that Nivo did not write
+    row: sqlite3.Row | None = journal.extra
+    if row is None:  # a replay: the transaction written the first time
+        row = transaction_by_journal_in(conn, journal.id)
+    if row is None:  # a journal under this key that Nivo did not write
         raise IdempotencyMismatch("Idempotency-Key already used by another operation", differs=["operation"])
-    return replayed
+    return row
+
+
+async def post_movement(sandbox: Sandbox, spec: TxSpec, idempotency_key: str, *, extra_in: Any = None) -> sqlite3.Row:
+    """:func:`post_movement_in` in one write job of its own (the sandbox clock read on the writer)."""
+    row: sqlite3.Row = await sandbox.db.write(
+        lambda conn: post_movement_in(conn, sandbox.clock.time(), spec, idempotency_key, extra_in=extra_in)
+    )
+    return row

@@ -16,11 +16,11 @@ from app.platforms.nivo import schemas as s
 from app.platforms.nivo import verifications as ver
 from app.platforms.nivo.auth import NivoCaller, provide_caller
 from app.platforms.nivo.errors import NivoError
-from app.platforms.nivo.movements import TxSpec, post_movement, transaction_by_journal_in
+from app.platforms.nivo.movements import TxSpec, post_movement, post_movement_in, transaction_by_journal_in
 from app.platforms.nivo.wallets import (
     NivoWallet,
     ensure_owned,
-    find_wallets,
+    get_wallet_in,
     normalize_uuid,
     require_active,
     wallet_of,
@@ -109,18 +109,19 @@ async def withdrawal(
     return _created(row)
 
 
-@post(
-    "/transactions/transfer",
-    status_code=201,
-    summary="Transfer between wallets (above 50,000 INR: verification)",
-    operation_id="nivoTransfer",
-    responses=s.VERIFYING_RESPONSES,
-)
-async def transfer(
-    data: s.TransferRequest, request: Request[Any, Any, Any], caller: NivoCaller, sandbox: SandboxDep
-) -> Response[s.TransactionEnvelope | s.VerificationRequiredEnvelope]:
-    found_source, target = await find_wallets(sandbox, data.from_wallet_id, data.to_wallet_id)
-    source = ensure_owned(found_source, caller.user.id, label="Source wallet")
+class _NeedsVerification(Exception):
+    """A transfer above the high-value threshold: nothing was written; the verification flow runs."""
+
+    def __init__(self, spec: TxSpec) -> None:
+        super().__init__("high-value transfer")
+        self.spec = spec
+
+
+def _transfer_spec(
+    found_source: NivoWallet | None, target: NivoWallet | None, data: s.TransferRequest, user_id: int
+) -> TxSpec:
+    """The checks of a transfer request against its two wallets, in the order Nivo reports them."""
+    source = ensure_owned(found_source, user_id, label="Source wallet")
     if target is None:
         raise NivoError("NOT_FOUND", "Destination wallet not found")
     if target.id == source.id:
@@ -132,16 +133,41 @@ async def transfer(
     description = _description(data.description)
     require_active(source, label="Source wallet")
     require_active(target, label="Destination wallet")
-    spec = TxSpec("transfer", caller.user.id, amount, source.currency, source, target, description)
-    message = "Insufficient balance in source wallet"
-    if not (source.currency == "INR" and amount > HIGH_VALUE_INR_MINOR):
-        # The ledger checks the balance atomically with the debit; no separate read needed.
-        try:
-            row = await post_movement(sandbox, spec, _idempotency_key(request, "transfer", caller.user.id))
-        except InsufficientFunds:
-            raise NivoError("INSUFFICIENT_FUNDS", message) from None
-        return _created(row)
+    return TxSpec("transfer", user_id, amount, source.currency, source, target, description)
 
+
+@post(
+    "/transactions/transfer",
+    status_code=201,
+    summary="Transfer between wallets (above 50,000 INR: verification)",
+    operation_id="nivoTransfer",
+    responses=s.VERIFYING_RESPONSES,
+)
+async def transfer(
+    data: s.TransferRequest, request: Request[Any, Any, Any], caller: NivoCaller, sandbox: SandboxDep
+) -> Response[s.TransactionEnvelope | s.VerificationRequiredEnvelope]:
+    keys = normalize_uuid(data.from_wallet_id), normalize_uuid(data.to_wallet_id)
+    idempotency_key = _idempotency_key(request, "transfer", caller.user.id)
+    message = "Insufficient balance in source wallet"
+
+    def run(conn: sqlite3.Connection) -> sqlite3.Row:
+        # The wallets are read, checked and debited in one write job: no read hop, and no window
+        # in which a wallet frozen after the check is still debited.
+        found = [get_wallet_in(conn, key) if key is not None else None for key in keys]
+        spec = _transfer_spec(found[0], found[1], data, caller.user.id)
+        if spec.currency == "INR" and spec.amount > HIGH_VALUE_INR_MINOR:
+            raise _NeedsVerification(spec)
+        # The ledger checks the balance atomically with the debit; no separate read needed.
+        return post_movement_in(conn, sandbox.clock.time(), spec, idempotency_key)
+
+    try:
+        return _created(await sandbox.db.write(run))
+    except InsufficientFunds:
+        raise NivoError("INSUFFICIENT_FUNDS", message) from None
+    except _NeedsVerification as high_value:
+        spec = high_value.spec
+    assert spec.from_wallet is not None and spec.to_wallet is not None
+    source, target, amount = spec.from_wallet, spec.to_wallet, spec.amount
     params = {"from": source.id, "to": target.id, "amount": amount, "currency": source.currency}
     if not data.verification_token:
         await _precheck_balance(sandbox, source, amount, message)

@@ -69,12 +69,6 @@ async def find_wallet(sandbox: Sandbox, wallet_id: str) -> NivoWallet | None:
     return await sandbox.db.read(lambda conn: get_wallet_in(conn, key))
 
 
-async def find_wallets(sandbox: Sandbox, *wallet_ids: str) -> list[NivoWallet | None]:
-    """Several wallets in one read (the transfer path reads source and destination together)."""
-    keys = [normalize_uuid(w) for w in wallet_ids]
-    return await sandbox.db.read(lambda conn: [get_wallet_in(conn, k) if k is not None else None for k in keys])
-
-
 def ensure_owned(found: NivoWallet | None, user_id: int, *, label: str = "Wallet") -> NivoWallet:
     """NOT_FOUND when unknown, FORBIDDEN when the wallet belongs to someone else."""
     if found is None:
