@@ -6,14 +6,16 @@ settings, socket rooms), selected per request by ``X-Sandbox-Workspace: <name>``
 sandbox on ``--db``. Workspaces are files ``<workspaces_dir>/<name>.db``, created from the
 example database or a snapshot with the SQLite backup API. At most ``max_open_workspaces``
 are open at once (least recently used closed first) and a workspace idle for
-``workspace_idle_seconds`` of real time is closed; closed workspaces stay on disk and reopen
-on their next request. Route code only ever asks ``sandbox_for(scope)``.
+``workspace_idle_seconds`` of real time is closed; a workspace with a live socket (Cashier
+WebSocket, Tribble Socket.IO) is never closed by either rule. Closed workspaces stay on disk
+and reopen on their next request. Route code only ever asks ``sandbox_for(scope)``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import re
 import sqlite3
 import time
@@ -37,6 +39,8 @@ SandboxDep = NamedDependency[Sandbox]
 WORKSPACE_HEADER = "x-sandbox-workspace"
 DEFAULT_WORKSPACE = "default"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+log = logging.getLogger("paysandbox.registry")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +124,15 @@ class SandboxRegistry:
 
     async def _open_sandbox(self, name: str) -> Sandbox:
         while len(self._open) >= max(1, self.settings.max_open_workspaces):
-            _, oldest = self._open.popitem(last=False)
-            await oldest.stop()
+            # Least recently used first, skipping any with a live socket (closing it would cut the
+            # client off); when every open workspace has one, the limit is exceeded for a while.
+            idle = next((n for n, sb in self._open.items() if sb.live_sockets == 0), None)
+            if idle is None:
+                log.warning(
+                    "all %d open workspaces have live sockets; opening %r beyond the limit", len(self._open), name
+                )
+                break
+            await self._open.pop(idle).stop()
         sandbox = Sandbox(self.settings, self.path_of(name), name)
         await sandbox.start()
         self._open[name] = sandbox
@@ -191,7 +202,7 @@ class SandboxRegistry:
         closed = 0
         async with self._lock:
             for name in list(self._open):
-                if now - self._last_used.get(name, now) >= limit:
+                if self._open[name].live_sockets == 0 and now - self._last_used.get(name, now) >= limit:
                     await self._open.pop(name).stop()
                     closed += 1
         return closed

@@ -57,6 +57,7 @@ class Sandbox:
         self.events = EventBus(self.db, self.clock)
         self.started_monotonic = time.monotonic()
         self.last_used = time.monotonic()
+        self.live_sockets = 0  # open WebSocket / Socket.IO sessions: a workspace with any is never closed
         self.extras: dict[str, Any] = {}
         self._on_start: list[Hook] = []
         self._on_stop: list[Hook] = []
@@ -97,6 +98,15 @@ class Sandbox:
 
     def touch(self) -> None:
         self.last_used = time.monotonic()
+
+    def socket_opened(self) -> None:
+        """A platform socket (Cashier WebSocket, Tribble Socket.IO) is now served from this sandbox."""
+        self.live_sockets += 1
+        self.touch()
+
+    def socket_closed(self) -> None:
+        self.live_sockets = max(0, self.live_sockets - 1)
+        self.touch()
 
     async def save_clock(self) -> None:
         await self.db.write(self.clock.save_to)

@@ -67,9 +67,15 @@ class Report:
         for label, a, b, target in (
             ("a/b HTTP transfer vs framework", "a", "b", 0.7),
             ("c/d ledger vs storage", "c", "d", 0.5),
+            ("c/d64 ledger vs storage at the same commit size", "c", "d64", None),
         ):
             value = self.ratio(a, b)
+            if value is None and target is None:
+                continue
             shown = f"{value:.2f}" if value is not None else "n/a"
+            if target is None:
+                lines.append(f"{label:58} {shown:>10}  (no target: explains c/d)")
+                continue
             verdict = "" if value is None else ("  ok" if value >= target else "  BELOW TARGET")
             lines.append(f"{label:58} {shown:>10}  (target >= {target}){verdict}")
         for key, value in self.extras.items():
@@ -233,6 +239,28 @@ async def bench_nivo_transfers(server: ServerProcess, connections: int, seconds:
     return await drive("(a) HTTP transfers via Nivo route, JWT auth", request, connections=connections, seconds=seconds)
 
 
+async def writer_stats(server: ServerProcess) -> dict[str, Any]:
+    async with aiohttp.ClientSession() as session, session.get(f"{server.base}/_sandbox/bench/writer") as resp:
+        stats: dict[str, Any] = await resp.json()
+        return stats
+
+
+def writer_summary(before: dict[str, Any], after: dict[str, Any], seconds: float) -> dict[str, str]:
+    """Where the writer thread spent section (a): mean batch size, share of the time busy and in COMMIT."""
+    batches = after["batches"] - before["batches"]
+    jobs = after["jobs"] - before["jobs"]
+    busy = after["busy_seconds"] - before["busy_seconds"]
+    commit = after["commit_seconds"] - before["commit_seconds"]
+    if not batches or seconds <= 0:
+        return {}
+    return {
+        "(a) writer: jobs per batch, busy share, COMMIT share": (
+            f"{jobs / batches:.1f}, {busy / seconds:.0%}, {commit / seconds:.0%}"
+            f" ({after.get('checkpoints', 0) - before.get('checkpoints', 0)} background checkpoints)"
+        )
+    }
+
+
 async def bench_workspaces(server: ServerProcess, count: int) -> dict[str, Any]:
     times: list[float] = []
     async with aiohttp.ClientSession() as session:
@@ -272,6 +300,11 @@ def run_ledger_sections(report: Report, quick: bool, callers: int = 64) -> None:
         ),
         ("d", lambda: bench_ledger.bench_plain_sql(plain, per_commit), ""),
         (
+            "d64",
+            lambda: bench_ledger.bench_plain_sql(plain, callers),
+            f"what {callers} callers allow: each waits for its commit, so a batch holds at most {callers}",
+        ),
+        (
             "d_loop",
             lambda: bench_ledger.bench_post_in_loop(plain, per_commit),
             "the writer's own code (post_in, savepoint each) without asyncio: what the seeder gets",
@@ -299,7 +332,10 @@ async def run_http_sections(args: argparse.Namespace, report: Report, server: Se
     await server.wait_ready()
     report.rates["b"] = await bench_echo(server, args.connections, seconds)
     try:
+        before = await writer_stats(server)
+        started = time.perf_counter()
         report.rates["a"] = await bench_nivo_transfers(server, args.connections, seconds)
+        report.extras.update(writer_summary(before, await writer_stats(server), time.perf_counter() - started))
     except Exception as exc:  # a missing route is reported, not fatal
         report.extras["(a) HTTP transfers"] = f"n/a: {type(exc).__name__}: {exc}"
     try:
@@ -337,7 +373,7 @@ def run(args: argparse.Namespace) -> Report:
 def as_json(report: Report) -> dict[str, Any]:
     return {
         "rates": {k: asdict(v) for k, v in report.rates.items()},
-        "ratios": {"a/b": report.ratio("a", "b"), "c/d": report.ratio("c", "d")},
+        "ratios": {"a/b": report.ratio("a", "b"), "c/d": report.ratio("c", "d"), "c/d64": report.ratio("c", "d64")},
         "extras": report.extras,
     }
 

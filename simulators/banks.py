@@ -141,12 +141,22 @@ class OpenBankingBanks:
         bank: str | None = None,
         opening_balance: int = DEFAULT_OPENING_BALANCE,
         primary: bool | None = None,
+        unless_linked: bool = False,
     ) -> BankAccount:
-        """Link a new account at ``bank`` with ``opening_balance`` funded by the bank (idempotent funding)."""
+        """Link a new account at ``bank`` with ``opening_balance`` funded by the bank (idempotent funding).
+
+        ``unless_linked``: when the user already has an account (checked in the same write job, so two
+        racing first logins link one), return their primary account instead.
+        """
         chosen = bank_for(bank) if bank else self.bank_for_user(user_id)
         now = self.sandbox.clock.time()
 
-        def create(conn: sqlite3.Connection) -> tuple[int, int, int]:
+        def create(conn: sqlite3.Connection) -> tuple[int, int, int] | None:
+            if (
+                unless_linked
+                and conn.execute("SELECT 1 FROM ob_bank_accounts WHERE user_id = ?", (user_id,)).fetchone()
+            ):
+                return None
             has_primary = conn.execute(
                 "SELECT 1 FROM ob_bank_accounts WHERE user_id = ? AND is_primary = 1", (user_id,)
             ).fetchone()
@@ -179,7 +189,12 @@ class OpenBankingBanks:
             )
             return row_id, account.id, settlement.id
 
-        row_id, ledger_id, settlement_id = await self.sandbox.db.write(create)
+        created = await self.sandbox.db.write(create)
+        if created is None:
+            existing = await self.primary(user_id)
+            assert existing is not None
+            return existing
+        row_id, ledger_id, settlement_id = created
         if opening_balance > 0:
             await self.fund(row_id, opening_balance, key=f"bank:open:{row_id}", _settlement=settlement_id)
         account = await self.get(row_id)
@@ -194,7 +209,7 @@ class OpenBankingBanks:
                 return account
         if accounts:
             return accounts[0]
-        return await self.link_account(user_id)
+        return await self.link_account(user_id, unless_linked=True)
 
     async def accounts(self, user_id: int) -> list[BankAccount]:
         rows = await self.sandbox.db.fetchall(

@@ -9,6 +9,7 @@ minor unit** (banker's rounding), applied only in this module: ``apply_rate`` (f
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 
 from app.core.errors import ValidationFailed
@@ -62,6 +63,9 @@ def _invalid(value: object, why: str) -> ValidationFailed:
     return ValidationFailed(f"Invalid amount {value!r}: {why}", code="invalid_amount", value=repr(value))
 
 
+_PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
 def _to_decimal_input(value: object) -> Decimal:
     if value is None or isinstance(value, bool):
         raise _invalid(value, "not a number")
@@ -73,11 +77,13 @@ def _to_decimal_input(value: object) -> Decimal:
         number = Decimal(repr(value))  # 100.1 -> "100.1", not the binary expansion
     elif isinstance(value, str):
         text = value.strip()
-        if not text or "_" in text:  # Decimal() would accept "1_000"; a payment API does not
-            raise _invalid(value, "not a number")
+        # Plain ASCII decimal notation only: Decimal() would also take "1_000", "1e5", "NaN" and
+        # other scripts' digits ("١٢٣"); a payment API takes none of them.
+        if not _PLAIN_DECIMAL.fullmatch(text):
+            raise _invalid(value, "not a plain decimal number")
         try:
             number = Decimal(text)
-        except InvalidOperation:
+        except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
             raise _invalid(value, "not a number") from None
     else:
         raise _invalid(value, "not a number")

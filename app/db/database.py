@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from app.db.checkpointer import DEFAULT_RESTART_PAGES, DEFAULT_THRESHOLD_PAGES, Checkpointer
 from app.db.migrations import apply_migrations
 
 T = TypeVar("T")
@@ -38,6 +39,7 @@ _PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=10000",
     "PRAGMA temp_store=MEMORY",
+    "PRAGMA journal_size_limit=16777216",  # a restarted WAL is cut back to 16 MB
 )
 
 
@@ -68,9 +70,13 @@ class _Job:
 
 @dataclass(slots=True)
 class WriterStats:
+    """Counters of the writer thread (``GET /_sandbox/bench/writer`` shows them; the benchmark reads them)."""
+
     batches: int = 0
     jobs: int = 0
     max_batch: int = 0
+    busy_seconds: float = 0.0  # inside a batch: BEGIN to COMMIT done
+    commit_seconds: float = 0.0  # of which in COMMIT
 
 
 def _settle(results: list[tuple[asyncio.Future[Any], Any, BaseException | None]]) -> None:
@@ -86,15 +92,25 @@ def _settle(results: list[tuple[asyncio.Future[Any], Any, BaseException | None]]
 class Writer:
     """Owns the write connection on its own thread and group-commits queued write functions."""
 
-    def __init__(self, path: Path, batch_max: int = 512) -> None:
+    def __init__(
+        self,
+        path: Path,
+        batch_max: int = 512,
+        *,
+        checkpoint_pages: int = DEFAULT_THRESHOLD_PAGES,
+        restart_pages: int = DEFAULT_RESTART_PAGES,
+    ) -> None:
         self.path = path
         self.batch_max = max(1, batch_max)
+        self._checkpoint_pages = checkpoint_pages
+        self._restart_pages = restart_pages
         self.stats = WriterStats()
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name=f"writer:{path.name}", daemon=True)
         self._ready = threading.Event()
         self._startup_error: BaseException | None = None
         self._closed = False
+        self.checkpointer: Checkpointer | None = None  # started on the writer thread
 
     def start(self) -> None:
         self._thread.start()
@@ -102,13 +118,15 @@ class Writer:
         if self._startup_error is not None:
             raise self._startup_error
 
-    async def submit(self, fn: WriteFn, *, exclusive: bool = False) -> Any:
+    def submit(self, fn: WriteFn, *, exclusive: bool = False) -> asyncio.Future[Any]:
+        """Queue ``fn``; the returned future resolves after its batch commits (a plain future, not a
+        coroutine: one less frame to resume per write on the hot path)."""
         if self._closed:
             raise RuntimeError("database is closed")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         self._queue.put(_Job(fn, future, loop, exclusive))
-        return await future
+        return future
 
     def close(self) -> None:
         """Finish every queued job, then stop the thread (in-flight writes commit)."""
@@ -126,6 +144,10 @@ class Writer:
             self._startup_error = exc
             self._ready.set()
             return
+        conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer thread does it, off this path
+        checkpointer = self.checkpointer = Checkpointer(
+            self.path, connect, threshold_pages=self._checkpoint_pages, restart_pages=self._restart_pages
+        )
         self._ready.set()
         pending: _Job | None = None
         stop = False
@@ -153,6 +175,7 @@ class Writer:
                     batch.append(nxt)
                 self._run_batch(conn, batch)
         finally:
+            checkpointer.close()
             conn.close()
 
     def _run_exclusive(self, conn: sqlite3.Connection, job: _Job) -> None:
@@ -164,6 +187,7 @@ class Writer:
 
     def _run_batch(self, conn: sqlite3.Connection, batch: list[_Job]) -> None:
         outcomes: list[tuple[_Job, Any, BaseException | None]] = []
+        started = time.perf_counter()
         try:
             conn.execute("BEGIN IMMEDIATE")
         except BaseException as exc:
@@ -182,12 +206,18 @@ class Writer:
             else:
                 conn.execute("RELEASE job")
                 outcomes.append((job, value, None))
+        committing = time.perf_counter()
         try:
             conn.execute("COMMIT")
         except BaseException as exc:
             with contextlib.suppress(Exception):
                 conn.execute("ROLLBACK")
             outcomes = [(job, None, exc) for job, _, _ in outcomes]
+        if self.checkpointer is not None:
+            self.checkpointer.nudge()
+        done = time.perf_counter()
+        self.stats.busy_seconds += done - started
+        self.stats.commit_seconds += done - committing
         self.stats.batches += 1
         self.stats.jobs += len(batch)
         self.stats.max_batch = max(self.stats.max_batch, len(batch))
@@ -258,9 +288,17 @@ class Readers:
 class Database:
     """One SQLite file: migrations at open, a group-committing writer, read-only readers."""
 
-    def __init__(self, path: Path | str, *, batch_max: int = 512, read_connections: int = 4) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        batch_max: int = 512,
+        read_connections: int = 4,
+        checkpoint_pages: int = DEFAULT_THRESHOLD_PAGES,
+        restart_pages: int = DEFAULT_RESTART_PAGES,
+    ) -> None:
         self.path = Path(path)
-        self.writer = Writer(self.path, batch_max)
+        self.writer = Writer(self.path, batch_max, checkpoint_pages=checkpoint_pages, restart_pages=restart_pages)
         self._read_connections = max(1, read_connections)
         self._readers: Readers | None = None
         self.opened = False
@@ -282,15 +320,16 @@ class Database:
         if not self.opened:
             return
         self.opened = False
-        self.writer.close()
         if self._readers is not None:
             self._readers.close()
             self._readers = None
+        # Last: the writer's connection is then the last one open, so SQLite checkpoints and removes the WAL.
+        self.writer.close()
 
     # -- writes --------------------------------------------------------------------------
-    async def write(self, fn: WriteFn) -> Any:
-        """Run ``fn(conn)`` in the writer's current batch (own savepoint); result after COMMIT."""
-        return await self.writer.submit(fn)
+    def write(self, fn: WriteFn) -> asyncio.Future[Any]:
+        """Run ``fn(conn)`` in the writer's current batch (own savepoint); await it for the result after COMMIT."""
+        return self.writer.submit(fn)
 
     async def exclusive(self, fn: WriteFn) -> Any:
         """Run ``fn(conn)`` on the writer between batches, no transaction open (writers paused)."""
@@ -305,14 +344,14 @@ class Database:
         return int(await self.write(run))
 
     # -- reads ---------------------------------------------------------------------------
-    async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``fn(conn)`` on a read-only connection in one consistent read transaction."""
+    def read(self, fn: Callable[[sqlite3.Connection], T]) -> asyncio.Future[T]:
+        """Run ``fn(conn)`` on a read-only connection in one consistent read transaction (await the result)."""
         if self._readers is None:
             raise RuntimeError("database is not open")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self._readers.put((fn, future, loop))
-        return await future
+        return future
 
     async def fetchone(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
         return await self.read(lambda c: c.execute(sql, params).fetchone())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Annotated, Any
 
 from litestar import Controller, get, post
@@ -87,22 +86,8 @@ async def user_view(sandbox: Sandbox, user: Any, *, with_accounts: bool = True) 
 
 
 async def recent_users(sandbox: Sandbox, limit: int = 50, query: str | None = None) -> list[Any]:
-    """Newest users first (the identity service has no listing; this reads its table directly)."""
-    from app.core.identity.models import User
-
-    identity(sandbox)
-    sql = "SELECT * FROM users"
-    params: list[Any] = []
-    if query:
-        sql += " WHERE email LIKE ? OR first_name LIKE ? OR last_name LIKE ? OR phone LIKE ?"
-        params.extend([f"%{query}%"] * 4)
-    sql += " ORDER BY id DESC LIMIT ?"
-    params.append(limit)
-
-    def run(conn: sqlite3.Connection) -> list[Any]:
-        return [User.from_row(row) for row in conn.execute(sql, tuple(params)).fetchall()]
-
-    return await sandbox.db.read(run)
+    """Newest users first (the console's and ``GET /_sandbox/users``' listing)."""
+    return await identity(sandbox).list_users(limit=limit, query=query)
 
 
 To = Annotated[str | None, QueryParameter(description="email or phone the message was sent to")]

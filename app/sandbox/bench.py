@@ -1,16 +1,22 @@
-"""POST /_sandbox/bench/echo: a trivial JSON POST on the same server stack.
+"""Benchmark helpers of the control API.
 
-The benchmark (loadtests/bench.py) measures it as the framework ceiling next to the ledger-backed
-transfer route, so the ratio shows how much of the framework's throughput the ledger path keeps.
+POST /_sandbox/bench/echo: a trivial JSON POST on the same server stack. The benchmark
+(loadtests/bench.py) measures it as the framework ceiling next to the ledger-backed transfer
+route, so the ratio shows how much of the framework's throughput the ledger path keeps.
+
+GET /_sandbox/bench/writer: the writer thread's counters (batches, jobs, seconds busy and in
+COMMIT) and the background checkpointer's, so a run can tell whether the writer was the bottleneck.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import msgspec
-from litestar import post
+from litestar import get, post
 
+from app.registry import SandboxDep
 from app.sandbox.guard import control_token_guard
 
 
@@ -28,4 +34,19 @@ async def bench_echo(data: Echo) -> Echo:
     return data
 
 
-ROUTES: list[Any] = [bench_echo]
+@get(
+    "/_sandbox/bench/writer",
+    tags=["sandbox: benchmark"],
+    summary="Writer thread and checkpointer counters of this sandbox",
+    guards=[control_token_guard],
+)
+async def bench_writer(sandbox: SandboxDep) -> dict[str, Any]:
+    writer = sandbox.db.writer
+    stats = dataclasses.asdict(writer.stats)
+    checkpointer = writer.checkpointer
+    if checkpointer is not None:
+        stats.update(checkpoints=checkpointer.checkpoints, wal_restarts=checkpointer.restarts)
+    return stats
+
+
+ROUTES: list[Any] = [bench_echo, bench_writer]

@@ -218,3 +218,17 @@ async def test_verify_access_cache_never_serves_a_stale_user(sandbox) -> None:
         assert getattr(exc, "code", "") == "token_expired"
     else:
         raise AssertionError("an expired token was accepted from the cache")
+
+
+async def test_list_users_and_session_owner(sandbox: Sandbox) -> None:
+    ident = sandbox.identity
+    first = await ident.register("first@example.com", "pw-123456", first_name="Ada", last_name="One")
+    second = await ident.register("second@example.com", "pw-123456", first_name="Bo", last_name="Two")
+    newest = await ident.list_users(limit=2)
+    assert [u.id for u in newest] == [second.id, first.id]
+    assert [u.id for u in await ident.list_users(query="Ada")] == [first.id]
+    assert [u.id for u in await ident.list_users(limit=1)] == [second.id]
+    assert await ident.list_users(query="nobody-like-this") == []
+    pair = await ident.issue_tokens(first, platform="test", ttl=600)
+    assert await ident.session_owner(pair.jti) == first.id
+    assert await ident.session_owner("no-such-jti") is None

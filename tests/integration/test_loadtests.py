@@ -69,13 +69,16 @@ def test_benchmark_quick_prints_every_section(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     figures = json.loads(out.read_text())
-    for key in ("a", "b", "c", "c_hot", "d", "d_loop"):
+    for key in ("a", "b", "c", "c_hot", "d", "d64", "d_loop"):
         assert figures["rates"][key]["count"] > 0, (key, proc.stdout)
         assert figures["rates"][key]["per_second"] > 0, (key, proc.stdout)
     assert figures["rates"]["a"]["errors"] == 0 and figures["rates"]["b"]["errors"] == 0, proc.stdout
     assert figures["rates"]["a"]["p50_ms"] is not None and figures["rates"]["a"]["p99_ms"] is not None
     assert figures["ratios"]["a/b"] is not None and figures["ratios"]["c/d"] is not None
     assert figures["extras"]["ledger invariants after the HTTP run"] == "ok"
+    # The writer's counters were read around (a): jobs per batch, busy and COMMIT shares.
+    writer = figures["extras"]["(a) writer: jobs per batch, busy share, COMMIT share"]
+    assert float(writer.split(",")[0]) >= 1.0, writer
     assert any(key.startswith("seed generation (") for key in figures["extras"]), figures["extras"]
     assert not any(str(value).startswith("n/a") for value in figures["extras"].values()), figures["extras"]
     for label in ("a/b HTTP transfer vs framework", "c/d ledger vs storage", "(target >= 0.7)", "(target >= 0.5)"):

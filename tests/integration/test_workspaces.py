@@ -121,3 +121,21 @@ async def test_workspace_from_a_snapshot_and_query_selection(client: AsyncTestCl
     assert len(inbox.json()["messages"]) == 1
     default_inbox = await client.get("/_sandbox/inbox", params={"to": "snap@ws.test"})
     assert default_inbox.json()["messages"] == []
+
+
+async def test_workspaces_with_live_sockets_are_never_closed(client: AsyncTestClient) -> None:
+    reg = registry(client)
+    reg.settings = reg.settings.replace(max_open_workspaces=1)
+    assert (await client.post("/_sandbox/workspaces", json={"name": "pinned"})).status_code == 201
+    pinned = await asyncio.to_thread(client.blocking_portal.call, reg.get, "pinned")
+    pinned.socket_opened()  # as the Cashier WebSocket and Tribble's Socket.IO do while connected
+    # A second workspace opens beyond the limit instead of cutting the socket's workspace off.
+    assert (await client.post("/_sandbox/workspaces", json={"name": "other"})).status_code == 201
+    open_now = {w["name"] for w in (await client.get("/_sandbox/workspaces")).json()["workspaces"] if w["open"]}
+    assert open_now == {"pinned", "other"} and pinned.running
+    reg.settings = reg.settings.replace(workspace_idle_seconds=0)
+    assert await asyncio.to_thread(client.blocking_portal.call, reg.close_idle) == 1  # "other" only
+    assert pinned.running
+    pinned.socket_closed()
+    assert await asyncio.to_thread(client.blocking_portal.call, reg.close_idle) == 1
+    assert not pinned.running

@@ -183,6 +183,10 @@ class IdentityService:
     async def by_profile_id(self, profile_id: str) -> User | None:
         return await self._get("profile_id", profile_id)
 
+    async def list_users(self, *, limit: int = 50, query: str | None = None) -> list[User]:
+        """Newest users first, optionally filtered by a substring of email, names or phone."""
+        return await self.db.read(lambda conn: usr.list_users(conn, limit=limit, query=query))
+
     async def by_twallet_account_id(self, account_id: str) -> User | None:
         user_id = user_id_from_twallet_account(account_id)
         return None if user_id is None else await self.get_user(user_id)
@@ -437,6 +441,13 @@ class IdentityService:
             return tok.revoke_where(conn, now, "logout", "family = ?", (row[0],))
 
         self.revoked.add(await self._write(run), now)
+
+    async def session_owner(self, jti: str) -> int | None:
+        """The user id a token id (``jti``) was issued to, None when no such token exists."""
+        row = await self.db.read(
+            lambda conn: conn.execute("SELECT user_id FROM auth_tokens WHERE jti = ?", (jti,)).fetchone()
+        )
+        return None if row is None else int(row[0])
 
     async def revoke_all(self, user_id: int) -> None:
         now = self.clock.time()

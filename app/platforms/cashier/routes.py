@@ -76,12 +76,14 @@ async def cashier_socket(socket: WebSocket[Any, Any, Any]) -> None:
     registry = registry_of(sandbox)
     conn.start()
     registry.add(conn)
+    sandbox.socket_opened()  # its workspace stays open while the socket is
     now = sandbox.clock.time()
     conn.send(render.envelope("connected", {"user_id": str(principal.user.id), "timestamp": int(now)}, now))
     try:
         await _serve(socket, session)
     finally:
         registry.remove(conn)
+        sandbox.socket_closed()
         await conn.flush_and_stop()
 
 

@@ -9,6 +9,7 @@ a wallet frozen a moment earlier cannot be debited.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -40,21 +41,34 @@ class TxSpec:
 
 
 def day_and_month_start(ts: float) -> tuple[float, float]:
-    dt = utc_from_ts(ts)
-    day = datetime(dt.year, dt.month, dt.day, tzinfo=UTC).timestamp()
-    month = datetime(dt.year, dt.month, 1, tzinfo=UTC).timestamp()
-    return day, month
+    """Start of the UTC day and of the calendar month holding ``ts`` (epoch seconds)."""
+    return _day_and_month(int(ts // 86_400))
+
+
+@functools.lru_cache(maxsize=64)
+def _day_and_month(day_number: int) -> tuple[float, float]:
+    dt = utc_from_ts(day_number * 86_400)
+    return float(day_number * 86_400), datetime(dt.year, dt.month, 1, tzinfo=UTC).timestamp()
+
+
+# One statement on the hot path: add ``?4`` to the running totals when they are for this day and
+# month; otherwise (a new day or month, the clock moved, or no row yet) mark them -1 for a recount.
+_ADD_SPEND_SQL = (
+    "INSERT INTO nivo_wallet_spend (wallet_id, day_start, day_total, month_start, month_total)"
+    " VALUES (?1, ?2, -1, ?3, -1) ON CONFLICT(wallet_id) DO UPDATE SET"
+    " day_total = CASE WHEN day_start = excluded.day_start AND month_start = excluded.month_start"
+    " THEN day_total + ?4 ELSE -1 END,"
+    " month_total = CASE WHEN day_start = excluded.day_start AND month_start = excluded.month_start"
+    " THEN month_total + ?4 ELSE -1 END,"
+    " day_start = excluded.day_start, month_start = excluded.month_start"
+    " RETURNING day_total, month_total"
+)
 
 
 def _spent_in(conn: sqlite3.Connection, wallet_id: str, day: float, month: float, amount: int) -> tuple[int, int]:
     """Today's and this month's outgoing totals including ``amount`` (just written), kept as running totals."""
-    row = conn.execute(
-        "SELECT day_start, day_total, month_start, month_total FROM nivo_wallet_spend WHERE wallet_id = ?",
-        (wallet_id,),
-    ).fetchone()
-    if row is not None and row[0] == day and row[2] == month:
-        spent_today, spent_month = int(row[1]) + amount, int(row[3]) + amount
-    else:  # a new day or month (or the clock moved): recount from the rows, the one just written included
+    spent_today, spent_month = conn.execute(_ADD_SPEND_SQL, (wallet_id, day, month, amount)).fetchone()
+    if spent_today < 0:  # recount from the rows, the one just written included
         totals = conn.execute(
             "SELECT COALESCE(SUM(CASE WHEN created_at >= ? AND created_at < ? THEN amount ELSE 0 END), 0),"
             " COALESCE(SUM(amount), 0) FROM nivo_transactions"
@@ -63,13 +77,11 @@ def _spent_in(conn: sqlite3.Connection, wallet_id: str, day: float, month: float
             (day, day + 86_400, wallet_id, month, _next_month(month)),
         ).fetchone()
         spent_today, spent_month = int(totals[0]), int(totals[1])
-    conn.execute(
-        "INSERT INTO nivo_wallet_spend (wallet_id, day_start, day_total, month_start, month_total)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT(wallet_id) DO UPDATE SET day_start = excluded.day_start,"
-        " day_total = excluded.day_total, month_start = excluded.month_start, month_total = excluded.month_total",
-        (wallet_id, day, spent_today, month, spent_month),
-    )
-    return spent_today, spent_month
+        conn.execute(
+            "UPDATE nivo_wallet_spend SET day_total = ?, month_total = ? WHERE wallet_id = ?",
+            (spent_today, spent_month, wallet_id),
+        )
+    return int(spent_today), int(spent_month)
 
 
 def _next_month(month_start: float) -> float:
@@ -99,10 +111,14 @@ def check_wallet_limits_in(conn: sqlite3.Connection, wallet: NivoWallet, amount:
         )
 
 
-def insert_transaction_in(conn: sqlite3.Connection, spec: TxSpec, tx_id: str, journal_id: int, now: float) -> None:
-    conn.execute(
+def insert_transaction_in(
+    conn: sqlite3.Connection, spec: TxSpec, tx_id: str, journal_id: int, now: float
+) -> sqlite3.Row:
+    """Write Nivo's transaction row for a posted journal; returns the row as stored."""
+    row: sqlite3.Row = conn.execute(
         "INSERT INTO nivo_transactions (id, journal_id, type, user_id, from_wallet_id, to_wallet_id, amount,"
-        " currency, status, description, channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?)",
+        " currency, status, description, channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?)"
+        " RETURNING *",
         (
             tx_id,
             journal_id,
@@ -116,7 +132,8 @@ def insert_transaction_in(conn: sqlite3.Connection, spec: TxSpec, tx_id: str, jo
             spec.channel,
             now,
         ),
-    )
+    ).fetchone()
+    return row
 
 
 def transaction_by_journal_in(conn: sqlite3.Connection, journal_id: int) -> sqlite3.Row | None:
@@ -134,7 +151,13 @@ _LEDGER_TYPES = {
 
 
 def post_movement_in(
-    conn: sqlite3.Connection, now: float, spec: TxSpec, idempotency_key: str, *, extra_in: Any = None
+    conn: sqlite3.Connection,
+    now: float,
+    spec: TxSpec,
+    idempotency_key: str,
+    *,
+    extra_in: Any = None,
+    tx_id: str | None = None,
 ) -> sqlite3.Row:
     """Post ``spec`` to the ledger and write Nivo's transaction row; returns that row (first one on replay).
 
@@ -150,15 +173,16 @@ def post_movement_in(
     else:
         assert spec.from_wallet is not None and spec.to_wallet is not None
         debit, credit = spec.from_wallet.account_id, spec.to_wallet.account_id
-    tx_id = str(uuid.uuid4())
+    new_id = tx_id or str(uuid.uuid4())
 
-    def on_posted(conn: sqlite3.Connection, journal: Journal) -> sqlite3.Row | None:
-        insert_transaction_in(conn, spec, tx_id, journal.id, now)
+    def on_posted(conn: sqlite3.Connection, journal: Journal) -> sqlite3.Row:
+        row = insert_transaction_in(conn, spec, new_id, journal.id, now)
         if spec.from_wallet is not None and spec.type in OUTGOING_TYPES:
             check_wallet_limits_in(conn, spec.from_wallet, spec.amount, now)
         if extra_in is not None:
-            extra_in(conn, tx_id)
-        return transaction_by_journal_in(conn, journal.id)
+            extra_in(conn, new_id)
+            row = transaction_by_journal_in(conn, journal.id) or row
+        return row
 
     journal = post_in(
         conn,
@@ -167,7 +191,7 @@ def post_movement_in(
         [Leg(debit=debit, credit=credit, amount=spec.amount, description=spec.description or spec.type)],
         description=spec.description or f"Nivo {spec.type}",
         idempotency_key=idempotency_key,
-        metadata={"platform": "nivo", "nivo_transaction_id": tx_id, "type": spec.type},
+        metadata={"platform": "nivo", "nivo_transaction_id": new_id, "type": spec.type},
         on_posted=on_posted,
         atomic=False,
     )

@@ -62,6 +62,17 @@ def get_wallet_in(conn: sqlite3.Connection, wallet_id: str) -> NivoWallet | None
     return NivoWallet.from_row(row) if row else None
 
 
+def get_wallets_in(conn: sqlite3.Connection, *wallet_ids: str | None) -> list[NivoWallet | None]:
+    """Several wallets by id in one statement, in the order asked (None for an unknown or absent id)."""
+    wanted = [w for w in wallet_ids if w is not None]
+    found: dict[str, NivoWallet] = {}
+    if wanted:
+        marks = ", ".join("?" * len(wanted))
+        for row in conn.execute(f"SELECT * FROM nivo_wallets WHERE id IN ({marks})", wanted):
+            found[row["id"]] = NivoWallet.from_row(row)
+    return [found.get(w) if w is not None else None for w in wallet_ids]
+
+
 async def find_wallet(sandbox: Sandbox, wallet_id: str) -> NivoWallet | None:
     key = normalize_uuid(wallet_id)
     if key is None:
@@ -144,9 +155,9 @@ _MOVES: dict[str, tuple[tuple[str, ...], str]] = {
 
 async def move_status(sandbox: Sandbox, w: NivoWallet, action: str) -> NivoWallet:
     allowed, target = _MOVES[action]
-    now = sandbox.clock.time()
 
     def run(conn: sqlite3.Connection) -> NivoWallet:
+        now = sandbox.clock.time()  # on the writer: updated_at follows commit order, as transactions' do
         cur = conn.execute(
             "UPDATE nivo_wallets SET status = ?, updated_at = ?"
             f" WHERE id = ? AND status IN ({','.join('?' * len(allowed))})",

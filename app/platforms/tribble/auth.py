@@ -154,8 +154,7 @@ async def logout(caller: Principal, sandbox: SandboxDep, data: LogoutIn | None =
     elif token_id == caller.jti:
         await sandbox.identity.revoke(caller.jti)
     else:
-        owner = await sandbox.db.fetchone("SELECT user_id FROM auth_tokens WHERE jti = ?", (token_id,))
-        if owner is None or int(owner["user_id"]) != caller.user.id:
+        if await sandbox.identity.session_owner(token_id) != caller.user.id:
             raise TribbleError("NOT_FOUND", "Session not found", {"field": "tokenId"})
         await sandbox.identity.revoke(token_id)
         await sandbox.identity.revoke(caller.jti)

@@ -171,7 +171,7 @@ async def _in_ngn(sandbox: Sandbox, minor: int, currency: str) -> int:
     if currency == "NGN":
         return minor
     try:
-        rate = (await sandbox.ledger.fx.rate(currency, "NGN")).rate
+        rate = await sandbox.ledger.fx.peek(currency, "NGN")  # a limit check, not a conversion: no quote row
     except Exception:  # no FX rate for this pair: count the amount as if it were NGN
         return minor
     return convert(minor, currency, "NGN", Decimal(rate))

@@ -77,9 +77,12 @@ class TribbleSocketServer:
         servers: set[TribbleSocketServer] = sandbox.extras.setdefault(_EXTRAS_KEY, set())
         servers.add(self)
         self.sessions[sid] = Session(sandbox, principal.user.id, principal.user.uuid)
+        sandbox.socket_opened()  # its workspace stays open while the session is
 
     async def _disconnect(self, sid: str, *args: Any) -> None:
-        self.sessions.pop(sid, None)
+        session = self.sessions.pop(sid, None)
+        if session is not None:
+            session.sandbox.socket_closed()
 
     def _channels(self, sid: str, data: Any) -> tuple[Session | None, list[str]]:
         session = self.sessions.get(sid)

@@ -144,3 +144,18 @@ async def test_suspended_user_is_refused(live: LiveServer, user: CashierUser) ->
         with pytest.raises(ConnectionClosed) as closed:
             await ws.recv()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
+async def test_open_sockets_pin_their_sandbox(live: LiveServer, user: CashierUser) -> None:
+    """The sandbox counts its live sockets, so a workspace is never closed under a connected client."""
+    import asyncio
+
+    sandbox = live.sandbox
+    before = sandbox.live_sockets
+    async with cashier_socket(live, user.token), cashier_socket(live, user.token):
+        assert sandbox.live_sockets == before + 2
+    for _ in range(100):  # the server notices the close on its own loop
+        if sandbox.live_sockets == before:
+            break
+        await asyncio.sleep(0.05)
+    assert sandbox.live_sockets == before

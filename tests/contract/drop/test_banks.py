@@ -150,3 +150,17 @@ async def test_transaction_filters_paging_and_ownership(new_session: SessionFact
     summary = (await s.http.get("/api/transactions/summary")).json()["data"]
     assert summary["allTime"]["totalCount"] == 2 and summary["allTime"]["totalSent"] == 300.0
     assert summary["thisMonth"]["totalCount"] == 0
+
+
+async def test_racing_first_logins_link_one_bank_account(new_session: SessionFactory) -> None:
+    """ensure_primary checks for an account inside the write that links one: no second account."""
+    import asyncio
+
+    s = await new_session()
+    banks: OpenBankingBanks = s.sandbox.extras["banks"]
+    user = await s.sandbox.identity.register("racer@example.com", PASSWORD, first_name="Ra", last_name="Cer")
+    linked = await asyncio.gather(*(banks.ensure_primary(user.id) for _ in range(8)))
+    assert len({a.id for a in linked}) == 1
+    [account] = await banks.accounts(user.id)
+    assert account.is_primary and account.balance == 5_000_000
+    assert (await s.sandbox.ledger.check()).ok

@@ -7,11 +7,18 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.contract.nivo.conftest import Nivo
+from tests.contract.nivo.conftest import Nivo, NivoUser
 
 DEPOSIT = "/api/v1/transaction/transactions/deposit"
 TRANSFER = "/api/v1/transaction/transactions/transfer"
 WITHDRAWAL = "/api/v1/transaction/transactions/withdrawal"
+
+
+async def sender_and_recipient(nivo: Nivo, deposit: str) -> tuple[NivoUser, NivoUser, str, str]:
+    """Alice with an active INR wallet holding ``deposit``, Bob with an empty one."""
+    alice = await nivo.user("Alice A")
+    bob = await nivo.user("Bob B")
+    return alice, bob, await nivo.wallet(alice, deposit=deposit), await nivo.wallet(bob)
 
 
 async def test_deposit_is_double_entry_against_settlement(nivo: Nivo) -> None:
@@ -71,10 +78,7 @@ async def test_deposit_currency_and_ownership(nivo: Nivo) -> None:
 
 
 async def test_transfer_between_users(nivo: Nivo) -> None:
-    alice = await nivo.user("Alice A")
-    bob = await nivo.user("Bob B")
-    a = await nivo.wallet(alice, deposit="10000.00")
-    b = await nivo.wallet(bob)
+    alice, bob, a, b = await sender_and_recipient(nivo, "10000.00")
     data = await nivo.ok(
         "POST",
         TRANSFER,
@@ -144,10 +148,7 @@ async def test_withdrawal_and_insufficient_funds_412(nivo: Nivo) -> None:
 
 
 async def test_idempotency_key_replays_and_mismatch(nivo: Nivo) -> None:
-    alice = await nivo.user("Alice A")
-    bob = await nivo.user("Bob B")
-    a = await nivo.wallet(alice, deposit="1000.00")
-    b = await nivo.wallet(bob)
+    alice, bob, a, b = await sender_and_recipient(nivo, "1000.00")
     body = {"from_wallet_id": a, "to_wallet_id": b, "amount": "100.00"}
     headers = {"Idempotency-Key": "transfer-1"}
     first = await nivo.ok("POST", TRANSFER, alice, body, status=201, headers=headers)
@@ -229,10 +230,7 @@ async def test_concurrent_withdrawals_never_overdraw(nivo: Nivo) -> None:
 
 
 async def test_concurrent_transfers_with_one_key_post_once(nivo: Nivo) -> None:
-    alice = await nivo.user("Alice A")
-    bob = await nivo.user("Bob B")
-    a = await nivo.wallet(alice, deposit="1000.00")
-    b = await nivo.wallet(bob)
+    alice, bob, a, b = await sender_and_recipient(nivo, "1000.00")
     body = {"from_wallet_id": a, "to_wallet_id": b, "amount": "250.00"}
     responses = await asyncio.gather(
         *(nivo.call("POST", TRANSFER, alice, body, headers={"Idempotency-Key": "race-1"}) for _ in range(10))
@@ -241,4 +239,43 @@ async def test_concurrent_transfers_with_one_key_post_once(nivo: Nivo) -> None:
     assert len({r.json()["data"]["id"] for r in responses}) == 1
     assert (await nivo.balance(alice, a))["balance"] == "750.00"
     assert (await nivo.balance(bob, b))["balance"] == "250.00"
+    assert (await nivo.sandbox.ledger.check()).ok
+
+
+async def test_transfer_reports_wallet_problems_before_amount_problems(nivo: Nivo) -> None:
+    """The amount is parsed before the write job; its errors still come after the wallet checks."""
+    alice, bob, a, b = await sender_and_recipient(nivo, "100.00")
+    unknown = "00000000-0000-4000-8000-000000000000"
+
+    def body(src: str, dst: str, amount: object, **extra: object) -> dict[str, object]:
+        return {"from_wallet_id": src, "to_wallet_id": dst, "amount": amount, **extra}
+
+    await nivo.error("POST", TRANSFER, alice, body(unknown, b, "1.001", currency="INR"), 404, "NOT_FOUND")
+    await nivo.error("POST", TRANSFER, bob, body(a, b, "abc", currency="INR"), 403, "FORBIDDEN")
+    await nivo.error("POST", TRANSFER, alice, body(a, b, "1.001", currency="USD"), 400, "BAD_REQUEST")
+    await nivo.error("POST", TRANSFER, alice, body(a, b, "1.001", currency="INR"), 400, "VALIDATION_ERROR")
+    await nivo.error("POST", TRANSFER, alice, body(a, b, "1.001"), 400, "VALIDATION_ERROR")  # no currency given
+    await nivo.error("POST", TRANSFER, alice, body(a, b, "1.00", currency="XX1"), 400, "VALIDATION_ERROR")
+    await nivo.ok("POST", TRANSFER, alice, body(a, b, "1.50", currency="inr"), status=201)
+    await nivo.ok("POST", TRANSFER, alice, body(a, b, 2), status=201)
+    assert (await nivo.balance(alice, a))["balance"] == "96.50"
+    assert (await nivo.sandbox.ledger.check()).ok
+
+
+async def test_freeze_racing_transfers_is_atomic_with_the_debit(nivo: Nivo) -> None:
+    """Wallet status is read in the transfer's write job: every debit happened while the wallet was active."""
+    alice, bob, a, b = await sender_and_recipient(nivo, "1000.00")
+    body = {"from_wallet_id": a, "to_wallet_id": b, "amount": "1.00"}
+    transfers = [nivo.call("POST", TRANSFER, alice, body) for _ in range(30)]
+    freeze = nivo.call("POST", f"/api/v1/wallet/wallets/{a}/freeze", alice)
+    responses = await asyncio.gather(*transfers[:15], freeze, *transfers[15:])
+    assert responses[15].status_code == 200, responses[15].text
+    moved = [r for i, r in enumerate(responses) if i != 15 and r.status_code == 201]
+    refused = [r for i, r in enumerate(responses) if i != 15 and r.status_code != 201]
+    assert all(r.json()["error"]["code"] == "ACCOUNT_FROZEN" for r in refused)
+    frozen_at = (await nivo.sandbox.db.fetchone("SELECT updated_at FROM nivo_wallets WHERE id = ?", (a,)))[0]
+    rows = await nivo.sandbox.db.fetchall("SELECT created_at FROM nivo_transactions WHERE from_wallet_id = ?", (a,))
+    assert len(rows) == len(moved) and all(row[0] <= frozen_at for row in rows)
+    assert (await nivo.balance(alice, a))["balance"] == f"{1000 - len(moved)}.00"
+    await nivo.error("POST", TRANSFER, alice, body, 412, "ACCOUNT_FROZEN")
     assert (await nivo.sandbox.ledger.check()).ok

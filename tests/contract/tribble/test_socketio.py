@@ -115,8 +115,14 @@ async def test_socketio_websocket_transport(live: LiveServer) -> None:
         assert client.transport() == "websocket"
         ack = await client.call("subscribe", {"channels": ["transaction:all"]}, timeout=5)
         assert ack == {"subscribed": ["transaction:all"], "rejected": []}
+        assert live.sandbox.live_sockets == 1  # the session pins its sandbox (workspaces stay open)
     finally:
         await client.disconnect()
+    for _ in range(100):
+        if live.sandbox.live_sockets == 0:
+            break
+        await asyncio.sleep(0.05)
+    assert live.sandbox.live_sockets == 0
 
 
 async def test_documented_events_from_real_flows(live: LiveServer) -> None:
