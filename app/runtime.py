@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import inspect
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -71,13 +72,20 @@ class Sandbox:
     def on_stop(self, hook: Hook) -> None:
         self._on_stop.append(hook)
 
+    async def run_start_hooks(self) -> None:
+        """Every component's ``on_start`` hook, in registration order. They run at each start against
+        whatever file is there, so they are idempotent; a snapshot restore runs them again after the
+        swap, which makes a restore equal to a restart (secrets and caches loaded, reference data
+        seeded, interrupted operations recovered)."""
+        for hook in self._on_start:
+            result = hook(self)
+            if inspect.isawaitable(result):
+                await result
+
     async def start(self) -> None:
         await asyncio.to_thread(self.db.open)
         await self.db.read(self.clock.load_from)
-        for hook in self._on_start:
-            result = hook(self)
-            if asyncio.iscoroutine(result):
-                await result
+        await self.run_start_hooks()
         if self.settings.scheduler:
             await self.scheduler.start()
         self.running = True

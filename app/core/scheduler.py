@@ -18,7 +18,7 @@ import contextlib
 import json
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,6 +112,13 @@ class Scheduler:
         if owner is not None and owner.is_running() and owner is not asyncio.get_running_loop():
             return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._run_due(), owner))
         return await self._run_due()
+
+    @contextlib.asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        """Wait for a running ``run_due`` to finish and keep new ones out until the block ends
+        (a snapshot restore swaps the database file inside it)."""
+        async with self._lock:
+            yield
 
     async def _run_due(self) -> int:
         fired = 0

@@ -20,6 +20,7 @@ from litestar.datastructures import Cookie
 from litestar.static_files import create_static_files_router
 
 from app.core.money import format_amount
+from app.core.tunables import tunables_of
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 from app.sandbox import snapshots
@@ -101,6 +102,10 @@ async def _snapshots(sandbox: Sandbox) -> list[Any]:
     return list(reversed(snapshots.list_snapshots(sandbox)))
 
 
+async def _platform_settings(sandbox: Sandbox) -> list[dict[str, Any]]:
+    return [{"platform": name, "settings": await t.read()} for name, t in tunables_of(sandbox).items()]
+
+
 async def render_console(sandbox: Sandbox) -> str:
     context: dict[str, Any] = {
         "clock": clock_state(sandbox),
@@ -115,6 +120,7 @@ async def render_console(sandbox: Sandbox) -> str:
         "deliveries": lambda: _deliveries(sandbox),
         "events": lambda: _latest_events(sandbox),
         "snapshots": lambda: _snapshots(sandbox),
+        "platform_settings": lambda: _platform_settings(sandbox),
     }
     for name, load in loaders.items():
         context[name], context[f"{name}_note"] = await _section(name, load)

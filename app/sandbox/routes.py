@@ -12,6 +12,7 @@ from litestar import Router
 
 from app.sandbox.api_clock import ClockController
 from app.sandbox.api_people import InboxController, UserController, mint_token
+from app.sandbox.api_platforms import PlatformSettingsController
 from app.sandbox.api_state import EventController, SettingsController, SnapshotController, reset_sandbox
 from app.sandbox.api_world import OperationController, SimulatorController, WebhookController, magic_catalogue
 from app.sandbox.console import console_page, console_static
@@ -33,6 +34,7 @@ control_router = Router(
         WebhookController,
         SnapshotController,
         SettingsController,
+        PlatformSettingsController,
         EventController,
         reset_sandbox,
         console_page,

@@ -29,7 +29,7 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -165,10 +165,10 @@ def check_database_file(path: Path) -> None:
 async def restore_snapshot(sandbox: Sandbox, name: str) -> SnapshotInfo:
     info = await asyncio.to_thread(get_snapshot, sandbox, name)
     await asyncio.to_thread(check_database_file, info.path)
-    async with _scheduler_held(sandbox):
+    async with sandbox.scheduler.held():
         await sandbox.db.restore_from(info.path)
         await _reload_core(sandbox)
-    await _run_hooks(sandbox, start_hooks(sandbox))
+    await sandbox.run_start_hooks()
     await reload_services(sandbox)
     sandbox.scheduler.wake()
     return info
@@ -181,7 +181,7 @@ async def reset_sandbox(sandbox: Sandbox) -> str:
     whatever they seed at start (system accounts, partners, secrets) exists in either case.
     """
     example = Path(sandbox.settings.example_db)
-    async with _scheduler_held(sandbox):
+    async with sandbox.scheduler.held():
         if await asyncio.to_thread(example.is_file):
             await sandbox.db.restore_from(example)
             source = "example"
@@ -193,7 +193,7 @@ async def reset_sandbox(sandbox: Sandbox) -> str:
                 await asyncio.to_thread(empty.unlink, missing_ok=True)
             source = "empty"
         await _reload_core(sandbox)
-    await _run_hooks(sandbox, start_hooks(sandbox))
+    await sandbox.run_start_hooks()
     await reload_services(sandbox)
     sandbox.scheduler.wake()
     return source
@@ -210,13 +210,6 @@ def _empty_database(folder: Path) -> Path:
     finally:
         conn.close()
     return path
-
-
-def start_hooks(sandbox: Sandbox) -> list[Any]:
-    """The components' ``on_start`` hooks. They already run at every start against whatever file is
-    there, so they are idempotent; running them after a swap makes a restore equal to a restart
-    (secrets and caches loaded, reference data seeded, interrupted operations recovered)."""
-    return list(getattr(sandbox, "_on_start", []))
 
 
 async def _reload_core(sandbox: Sandbox) -> None:
@@ -242,14 +235,3 @@ async def _run_hooks(sandbox: Sandbox, hooks: list[Any]) -> None:
         result = hook(sandbox)
         if inspect.isawaitable(result):
             await result
-
-
-@contextlib.asynccontextmanager
-async def _scheduler_held(sandbox: Sandbox) -> AsyncIterator[None]:
-    """Wait for a running ``run_due`` to finish and keep new ones out while the file is swapped."""
-    lock = getattr(sandbox.scheduler, "_lock", None)
-    if isinstance(lock, asyncio.Lock):
-        async with lock:
-            yield
-    else:  # pragma: no cover - a scheduler without the lock
-        yield

@@ -313,5 +313,28 @@ async def test_console_buttons_and_forms_drive_the_sandbox(live: LiveServer, tmp
             return (await sandbox.simulators.settings.effective("upi")).outcome == "manual"
 
         await until(upi_manual, "upi outcome changed")
+
+        # Platform settings: a Drop flag toggles; Tribble's KYC review delay takes a number.
+        await page.wait_for("document.readyState === 'complete' && !!document.querySelector('[data-setting=cards]')")
+        await page.evaluate("document.querySelector('[data-platform=drop] [data-setting=cards]').click()")
+
+        async def cards_on() -> bool:
+            return bool((await sandbox.extras["drop_flags"].all())["cards"])
+
+        await until(cards_on, "drop cards flag on")
+        await page.wait_for(
+            "document.readyState === 'complete' && !!document.querySelector('[data-platform=tribble] form')"
+        )
+        await page.evaluate(
+            "(() => { const f = document.querySelector('[data-platform=tribble] form');"
+            " f.querySelector('[name=kyc_review_seconds]').value = '5'; f.requestSubmit(); })()"
+        )
+
+        async def review_fast() -> bool:
+            from app.platforms.tribble.kyc import review_delay
+
+            return await review_delay(sandbox) == 5.0
+
+        await until(review_fast, "tribble kyc review delay set")
         assert await page.evaluate("document.getElementById('status').className") != "bad"
     assert (await sandbox.ledger.check()).ok

@@ -172,6 +172,26 @@ def refusal(conn: sqlite3.Connection, account_id: int, amount: int, currency: st
     )
 
 
+def as_before_posting(error: DomainError, account_id: int, earlier: Sequence[Leg]) -> DomainError:
+    """A refusal's ``available`` as it was before this posting: the earlier legs already moved it
+    inside the savepoint that is about to roll back (a fee leg after its principal, say)."""
+    if not isinstance(error, InsufficientFunds) or not earlier:
+        return error
+    shift = sum(leg.amount for leg in earlier if leg.credit == account_id) - sum(
+        leg.amount for leg in earlier if leg.debit == account_id
+    )
+    available = int(error.details["available"]) - shift
+    required = int(error.details["required"]) - shift  # what this leg needed, counted from before the posting
+    currency = error.details["currency"]
+    return InsufficientFunds(
+        f"Insufficient funds: available {available} {currency} (minor units), required {required}",
+        account_id=account_id,
+        available=available,
+        currency=currency,
+        required=required,
+    )
+
+
 # -- the posting -----------------------------------------------------------------------------------
 def post_in(
     conn: sqlite3.Connection,
@@ -226,14 +246,14 @@ def post_legs_in(
     journal_id = int(cur.lastrowid or 0)
     params: list[Any] = []
     sides: list[tuple[Any, ...]] = []
-    for leg in legs:
+    for index, leg in enumerate(legs):
         amount = leg.amount
         debit, credit = leg.debit, leg.credit
         rows = execute(MOVE_SQL, (amount, now, debit, credit)).fetchall()
         if len(rows) != 2:
             moved = rows[0][0] if rows else None
             if moved != debit:
-                raise refusal(conn, debit, amount, None)
+                raise as_before_posting(refusal(conn, debit, amount, None), debit, legs[:index])
             raise refusal(conn, credit, amount, rows[0][2])
         d_row, c_row = (rows[0], rows[1]) if rows[0][0] == debit else (rows[1], rows[0])
         currency = d_row[2]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from app.core import tunables
+from app.core.errors import ValidationFailed
+from app.core.tunables import Tunable
 from app.platforms.drop.payments import REMITTANCE_KIND, resume_settlements, settle_remittance
 from app.platforms.drop.records import FeatureFlags
 from simulators.banks import install as install_banks
@@ -14,7 +17,24 @@ if TYPE_CHECKING:
 
 def install(sandbox: Sandbox) -> None:
     install_banks(sandbox)  # sandbox.extras["banks"]
-    sandbox.extras["drop_flags"] = FeatureFlags(sandbox)
+    flags = sandbox.extras["drop_flags"] = FeatureFlags(sandbox)
+
+    async def write_flags(values: dict[str, Any]) -> dict[str, Any]:
+        bad = {k: v for k, v in values.items() if not isinstance(v, bool)}
+        if bad:
+            raise ValidationFailed(f"Drop feature flags take true or false, got {bad}", code="invalid_setting")
+        try:
+            return dict(await flags.set(values))
+        except ValueError as exc:
+            raise ValidationFailed(str(exc), code="invalid_setting") from None
+
+    async def read_flags() -> dict[str, Any]:
+        return dict(await flags.all())
+
+    tunables.register(
+        sandbox,
+        Tunable("drop", f"feature flags {list(FeatureFlags.names)} (true/false)", read_flags, write_flags),
+    )
 
     async def settle(op: Any, outcome: Any) -> None:
         await settle_remittance(sandbox, op.ref, outcome.status, outcome.error_message)

@@ -12,9 +12,13 @@ import json
 import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
+from app.core import tunables
+from app.core.errors import ValidationFailed
 from app.core.money import convert, exponent
 from app.core.scheduler import Job
+from app.core.tunables import Tunable
 from app.platforms.tribble.errors import TribbleError
 from app.platforms.tribble.render import ts
 from app.platforms.tribble.schemas import KycDocument, KycLimits, KycStatusOut
@@ -149,11 +153,50 @@ async def review(sandbox: Sandbox, user_id: int) -> str:
     return status
 
 
+MAX_REVIEW_SECONDS = 30 * 86_400.0
+
+
+async def set_review_delay(sandbox: Sandbox, seconds: object) -> float:
+    """How long a KYC submission waits for its (simulated) review, on the sandbox clock."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds <= MAX_REVIEW_SECONDS:
+        raise ValidationFailed(
+            f"kyc_review_seconds must be a number of seconds from 0 to {MAX_REVIEW_SECONDS:.0f}, got {seconds!r}",
+            code="invalid_setting",
+        )
+    value = float(seconds)
+    await sandbox.db.execute(
+        "INSERT INTO sandbox_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (REVIEW_SECONDS_KEY, repr(value)),
+    )
+    return value
+
+
+def _tunable(sandbox: Sandbox) -> Tunable:
+    async def read() -> dict[str, Any]:
+        return {"kyc_review_seconds": await review_delay(sandbox)}
+
+    async def write(values: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(values) - {"kyc_review_seconds"})
+        if unknown:
+            raise ValidationFailed(f"unknown Tribble settings: {unknown}; known: ['kyc_review_seconds']")
+        if "kyc_review_seconds" in values:
+            await set_review_delay(sandbox, values["kyc_review_seconds"])
+        return await read()
+
+    return Tunable(
+        "tribble",
+        "kyc_review_seconds: delay before a submitted KYC document is reviewed (default 60; 0 = next scheduler tick)",
+        read,
+        write,
+    )
+
+
 def install(sandbox: Sandbox) -> None:
     async def on_review(job: Job) -> None:
         await review(sandbox, int(job.payload["user_id"]))
 
     sandbox.scheduler.register(REVIEW_JOB, on_review)
+    tunables.register(sandbox, _tunable(sandbox))
 
 
 # -- limits ------------------------------------------------------------------------------------

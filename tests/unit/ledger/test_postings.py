@@ -246,3 +246,22 @@ def test_sync_twin_on_a_plain_connection(tmp_path) -> None:  # type: ignore[no-u
     assert conn.execute("SELECT count(*) FROM journals").fetchone()[0] == 200
     assert check_connection(conn).ok
     conn.close()
+
+
+async def test_multi_leg_refusal_reports_the_balance_before_the_posting(ledger: LedgerService) -> None:
+    """A fee leg refused after its principal moved: ``available`` is what the caller had, not what was left."""
+    alice = await funded(ledger, 1, 1_000)
+    bob = await funded(ledger, 2, 0)
+    fees = await ledger.system_account("fees", "USD")
+    with pytest.raises(InsufficientFunds) as info:
+        await ledger.post(TRANSFER, [Leg(alice.id, bob.id, 900), Leg(alice.id, fees.id, 150, kind="fee")])
+    assert info.value.details["available"] == 1_000
+    assert info.value.details["required"] == 1_050
+    assert info.value.details["account_id"] == alice.id
+    assert "available 1000" in info.value.message
+    assert (await ledger.balance(alice.id)).balance == 1_000
+    # Money credited by an earlier leg counts too: bob receives 900 and passes 950 on.
+    with pytest.raises(InsufficientFunds) as relay:
+        await ledger.post(TRANSFER, [Leg(alice.id, bob.id, 900), Leg(bob.id, fees.id, 950, kind="fee")])
+    assert relay.value.details["available"] == 0 and relay.value.details["required"] == 50
+    assert (await ledger.check()).ok
