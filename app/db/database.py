@@ -246,27 +246,49 @@ class Readers:
 
     def __init__(self, path: Path, count: int) -> None:
         self.path = path
+        self.count = max(1, count)
         self._queue: queue.SimpleQueue[ReadJob | None] = queue.SimpleQueue()
-        self._threads = [
-            threading.Thread(target=self._run, name=f"read:{path.name}:{i}", daemon=True) for i in range(count)
-        ]
-        for thread in self._threads:
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._idle = threading.Semaphore(0)  # released by a thread each time it waits for work
+        self._closed = False
+
+    def _grow(self) -> None:
+        """One more reader thread, up to ``count``: threads start when reads find none idle (as in
+        ``ThreadPoolExecutor``), so a quiet workspace keeps one or two."""
+        with self._lock:
+            if self._closed or len(self._threads) >= self.count:
+                return
+            thread = threading.Thread(target=self._run, name=f"read:{self.path.name}:{len(self._threads)}", daemon=True)
+            self._threads.append(thread)
             thread.start()
 
     def put(self, job: ReadJob) -> None:
-        self._queue.put(job)
+        with self._lock:  # never behind the stop sentinels of close()
+            if self._closed:
+                raise RuntimeError("database is closed")
+            self._queue.put(job)
+        if not self._idle.acquire(blocking=False):  # nobody waiting: one more thread, up to count
+            self._grow()
 
     def close(self) -> None:
         """Finish queued reads, then stop every thread and close its connection."""
-        for _ in self._threads:
+        with self._lock:
+            self._closed = True
+            threads = list(self._threads)
+        for _ in threads:
             self._queue.put(None)
-        for thread in self._threads:
+        for thread in threads:
             thread.join()
 
     def _run(self) -> None:
         conn: sqlite3.Connection | None = None
         try:
-            while (job := self._queue.get()) is not None:
+            while True:
+                self._idle.release()
+                job = self._queue.get()
+                if job is None:
+                    return
                 fn, future, loop = job
                 try:
                     if conn is None:

@@ -60,3 +60,32 @@ async def test_close_commits_queued_writes(tmp_path: Path) -> None:
     database.close()
     conn = sqlite3.connect(tmp_path / "c.db")
     assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 50
+
+
+async def test_reader_threads_start_on_demand_up_to_the_limit(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    database = Database(tmp_path / "r.db", read_connections=3)
+    database.open()
+
+    def readers() -> int:
+        return sum(1 for t in threading.enumerate() if t.name.startswith("read:r.db:"))
+
+    try:
+        assert readers() == 0
+        assert (await database.fetchone("SELECT 1"))[0] == 1
+        assert (await database.fetchone("SELECT 2"))[0] == 2
+        assert readers() == 1  # sequential reads reuse the idle thread
+
+        def slow(conn: sqlite3.Connection) -> int:
+            time.sleep(0.05)
+            return int(conn.execute("SELECT 3").fetchone()[0])
+
+        assert await asyncio.gather(*(database.read(slow) for _ in range(12))) == [3] * 12
+        assert readers() == 3
+    finally:
+        database.close()
+    assert readers() == 0
+    with pytest.raises(RuntimeError):
+        await database.fetchone("SELECT 1")
