@@ -8,12 +8,25 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_EXAMPLE_DB = REPO_ROOT / "sandbox.db.example"
+# An installed wheel carries the example database as a data file: <prefix>/share/paysandbox/.
+INSTALLED_EXAMPLE_DB = Path(sysconfig.get_path("data")) / "share" / "paysandbox" / "sandbox.db.example"
+
+
+def default_example_db(checkout: Path = REPO_ROOT, installed: Path = INSTALLED_EXAMPLE_DB) -> Path:
+    """The checkout's ``sandbox.db.example`` (editable installs, the repository), else the installed copy."""
+    in_checkout = checkout / "sandbox.db.example"
+    if in_checkout.exists() or not installed.exists():
+        return in_checkout
+    return installed
+
+
+DEFAULT_EXAMPLE_DB = default_example_db()
 
 
 def _as_bool(value: str) -> bool:
