@@ -364,21 +364,25 @@ def catalogue_dicts() -> list[dict[str, Any]]:
     return [rule.as_dict() for rule in CATALOGUE]
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def markdown_table() -> str:
-    """The README / docs table of every magic value, generated from the catalogue."""
+    """The one table of every magic value (README, docs/simulators.md, docs/control-api.md),
+    generated from the catalogue; ``python -m app.sandbox.magic_table FILE`` writes it into a doc."""
     lines = [
-        "| input | value(s) | applies to | outcome | error message | explain |",
+        "| input | value(s) | applies to | outcome | error message | what happens (`X-Sandbox-Explain`) |",
         "|---|---|---|---|---|---|",
     ]
     for rule in CATALOGUE:
-        values = ", ".join(f"`{v}`" for v in rule.values)
-        applies = ", ".join(rule.applies_to) or "all"
-        message = _cell(rule.error_message or "")
-        lines.append(f"| {rule.field} | {values} | {applies} | {rule.outcome} | {message} | {_cell(rule.explain)} |")
+        values = ", ".join(f"`{_cell(v)}`" for v in rule.values)
+        applies = ", ".join(str(a) for a in rule.applies_to) or "*"
+        lines.append(
+            f"| {_cell(rule.field)} | {values} | {_cell(applies)} | {_cell(rule.outcome)} "
+            f"| {_cell(rule.error_message)} | {_cell(rule.explain)} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -8,38 +8,16 @@ file is out of date, so the documentation cannot drift from the simulators.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 START = "<!-- magic-table:start -->"
 END = "<!-- magic-table:end -->"
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def render(rules: Iterable[Mapping[str, Any]]) -> str:
-    lines = [
-        "| input | value(s) | applies to | outcome | error message | what happens (`X-Sandbox-Explain`) |",
-        "|---|---|---|---|---|---|",
-    ]
-    for rule in rules:
-        values = ", ".join(f"`{_cell(v)}`" for v in rule.get("values", []))
-        applies = ", ".join(str(a) for a in rule.get("applies_to", [])) or "*"
-        lines.append(
-            f"| {_cell(rule.get('field'))} | {values} | {_cell(applies)} | {_cell(rule.get('outcome'))} "
-            f"| {_cell(rule.get('error_message'))} | {_cell(rule.get('explain'))} |"
-        )
-    return "\n".join(lines)
-
-
 def current_table() -> str:
-    from simulators.magic import catalogue_dicts
+    from simulators.magic import markdown_table
 
-    return render(catalogue_dicts())
+    return markdown_table().rstrip("\n")
 
 
 def replace_table(document: str, table: str) -> str:
