@@ -117,42 +117,8 @@ class _NeedsVerification(Exception):
         self.spec = spec
 
 
-class _PreParsedAmount:
-    """The request's amount parsed on the event loop for its declared currency, before the write job.
-
-    The writer thread is the serial part of a transfer, so pure work moves out of it; an error is
-    kept and raised inside the job, at the point where Nivo reports it (after the wallet checks).
-    """
-
-    __slots__ = ("amount", "currency", "error", "text")
-
-    def __init__(self, text: object, declared: str | None) -> None:
-        self.text = text
-        self.currency: str | None = None
-        self.amount = 0
-        self.error: Exception | None = None
-        if declared is None:
-            return
-        try:
-            self.currency = normalize_currency(declared)
-            self.amount = parse_amount(text, self.currency)
-        except Exception as exc:  # raised later, in order, or the currency was not a currency at all
-            self.error = exc
-
-    def minor_units(self, currency: str) -> int:
-        if currency != self.currency:
-            return parse_amount(self.text, currency)
-        if self.error is not None:
-            raise self.error
-        return self.amount
-
-
 def _transfer_spec(
-    found_source: NivoWallet | None,
-    target: NivoWallet | None,
-    data: s.TransferRequest,
-    user_id: int,
-    amount_of: _PreParsedAmount | None = None,
+    found_source: NivoWallet | None, target: NivoWallet | None, data: s.TransferRequest, user_id: int
 ) -> TxSpec:
     """The checks of a transfer request against its two wallets, in the order Nivo reports them."""
     source = ensure_owned(found_source, user_id, label="Source wallet")
@@ -163,7 +129,7 @@ def _transfer_spec(
     _check_currency(data.currency, source)
     if source.currency != target.currency:
         raise NivoError("BAD_REQUEST", "Source and destination wallets must have the same currency")
-    amount = amount_of.minor_units(source.currency) if amount_of else parse_amount(data.amount, source.currency)
+    amount = parse_amount(data.amount, source.currency)
     description = _description(data.description)
     require_active(source, label="Source wallet")
     require_active(target, label="Destination wallet")
@@ -183,14 +149,13 @@ async def transfer(
     keys = normalize_uuid(data.from_wallet_id), normalize_uuid(data.to_wallet_id)
     idempotency_key = _idempotency_key(request, "transfer", caller.user.id)
     message = "Insufficient balance in source wallet"
-    amount_of = _PreParsedAmount(data.amount, data.currency)
     tx_id = str(uuid.uuid4())
 
     def run(conn: sqlite3.Connection) -> sqlite3.Row:
         # The wallets are read, checked and debited in one write job: no read hop, and no window
         # in which a wallet frozen after the check is still debited.
         source, target = get_wallets_in(conn, *keys)
-        spec = _transfer_spec(source, target, data, caller.user.id, amount_of)
+        spec = _transfer_spec(source, target, data, caller.user.id)
         if spec.currency == "INR" and spec.amount > HIGH_VALUE_INR_MINOR:
             raise _NeedsVerification(spec)
         # The ledger checks the balance atomically with the debit; no separate read needed.
