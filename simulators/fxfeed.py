@@ -18,6 +18,7 @@ from typing import Any
 from app.core.clock import SandboxClock
 from app.core.errors import ValidationFailed
 from app.core.scheduler import Job, Scheduler, schedule_in
+from app.db.state import set_state_in, state_in
 
 FX_TICK_JOB = "simulators.fx_tick"
 _STATE_KEY = "fx_feed"
@@ -26,10 +27,10 @@ _DEFAULT = {"drift": 0.0, "interval_seconds": 60.0}
 
 
 def _config_in(conn: sqlite3.Connection) -> dict[str, float]:
-    row = conn.execute("SELECT value FROM sandbox_state WHERE key = ?", (_STATE_KEY,)).fetchone()
+    stored = state_in(conn, _STATE_KEY)
     config = dict(_DEFAULT)
-    if row is not None:
-        config.update(json.loads(row[0]))
+    if stored is not None:
+        config.update(json.loads(stored))
     return config
 
 
@@ -75,11 +76,7 @@ class FxFeed:
                 config["drift"] = float(drift)
             if interval_seconds is not None:
                 config["interval_seconds"] = float(interval_seconds)
-            conn.execute(
-                "INSERT INTO sandbox_state (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (_STATE_KEY, json.dumps(config)),
-            )
+            set_state_in(conn, _STATE_KEY, json.dumps(config))
             conn.execute("UPDATE scheduled_jobs SET status = 'cancelled' WHERE ref = ? AND status = 'pending'", (_REF,))
             if config["drift"] > 0:
                 schedule_in(conn, FX_TICK_JOB, now + config["interval_seconds"], {}, now=now, ref=_REF)

@@ -1,3 +1,4 @@
+
 """The sandbox clock: real time by default; can be frozen, set and advanced.
 
 This module is the only place that reads the machine's time. Everything that expires or
@@ -12,6 +13,8 @@ import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+
+from app.db.state import set_state_in, state_in
 
 _STATE_KEY = "clock"
 
@@ -95,18 +98,14 @@ class SandboxClock:
         return json.dumps({"offset": self.offset, "frozen_at": self.frozen_at})
 
     def load_from(self, conn: sqlite3.Connection) -> None:
-        row = conn.execute("SELECT value FROM sandbox_state WHERE key = ?", (_STATE_KEY,)).fetchone()
-        if row is None:
+        stored = state_in(conn, _STATE_KEY)
+        if stored is None:
             self.reset()
             return
-        data = json.loads(row[0])
+        data = json.loads(stored)
         self.offset = float(data.get("offset", 0.0))
         frozen = data.get("frozen_at")
         self.frozen_at = float(frozen) if frozen is not None else None
 
     def save_to(self, conn: sqlite3.Connection) -> None:
-        conn.execute(
-            "INSERT INTO sandbox_state (key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (_STATE_KEY, self.dump()),
-        )
+        set_state_in(conn, _STATE_KEY, self.dump())

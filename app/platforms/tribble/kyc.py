@@ -19,6 +19,7 @@ from app.core.errors import ValidationFailed
 from app.core.money import convert, exponent
 from app.core.scheduler import Job
 from app.core.tunables import Tunable
+from app.db.state import set_state_in, state_in
 from app.platforms.tribble.errors import TribbleError
 from app.platforms.tribble.render import ts
 from app.platforms.tribble.schemas import KycDocument, KycLimits, KycStatusOut
@@ -99,11 +100,11 @@ async def status_of(sandbox: Sandbox, user_id: int) -> KycStatusOut:
 
 
 async def review_delay(sandbox: Sandbox) -> float:
-    row = await sandbox.db.fetchone("SELECT value FROM sandbox_state WHERE key = ?", (REVIEW_SECONDS_KEY,))
-    if row is None:
+    stored = await sandbox.db.read(lambda conn: state_in(conn, REVIEW_SECONDS_KEY))
+    if stored is None:
         return DEFAULT_REVIEW_SECONDS
     try:
-        return max(0.0, float(row["value"]))
+        return max(0.0, float(stored))
     except ValueError:
         return DEFAULT_REVIEW_SECONDS
 
@@ -164,10 +165,7 @@ async def set_review_delay(sandbox: Sandbox, seconds: object) -> float:
             code="invalid_setting",
         )
     value = float(seconds)
-    await sandbox.db.execute(
-        "INSERT INTO sandbox_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (REVIEW_SECONDS_KEY, repr(value)),
-    )
+    await sandbox.db.write(lambda conn: set_state_in(conn, REVIEW_SECONDS_KEY, repr(value)))
     return value
 
 
