@@ -77,7 +77,11 @@ class Sandbox:
         whatever file is there, so they are idempotent; a snapshot restore runs them again after the
         swap, which makes a restore equal to a restart (secrets and caches loaded, reference data
         seeded, interrupted operations recovered)."""
-        for hook in self._on_start:
+        await self.run_hooks(self._on_start)
+
+    async def run_hooks(self, hooks: list[Hook]) -> None:
+        """Call each hook with this sandbox, in order, awaiting the ones that return an awaitable."""
+        for hook in hooks:
             result = hook(self)
             if inspect.isawaitable(result):
                 await result

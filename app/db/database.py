@@ -89,6 +89,12 @@ def _settle(results: list[tuple[asyncio.Future[Any], Any, BaseException | None]]
             future.set_result(value)
 
 
+def _settle_soon(loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any], outcome: tuple[Any, Any]) -> None:
+    """Hand one ``(value, error)`` back to ``future``'s loop (nothing to do once that loop has closed)."""
+    with contextlib.suppress(RuntimeError):
+        loop.call_soon_threadsafe(_settle, [(future, outcome[0], outcome[1])])
+
+
 class Writer:
     """Owns the write connection on its own thread and group-commits queued write functions."""
 
@@ -183,7 +189,7 @@ class Writer:
             result: tuple[Any, BaseException | None] = (job.fn(conn), None)
         except BaseException as exc:
             result = (None, exc)
-        job.loop.call_soon_threadsafe(_settle, [(job.future, result[0], result[1])])
+        _settle_soon(job.loop, job.future, result)
 
     def _run_batch(self, conn: sqlite3.Connection, batch: list[_Job]) -> None:
         outcomes: list[tuple[_Job, Any, BaseException | None]] = []
@@ -300,8 +306,7 @@ class Readers:
                         conn.execute("COMMIT")
                 except BaseException as exc:
                     outcome = (None, exc)
-                with contextlib.suppress(RuntimeError):  # loop already closed
-                    loop.call_soon_threadsafe(_settle, [(future, outcome[0], outcome[1])])
+                _settle_soon(loop, future, outcome)
         finally:
             if conn is not None:
                 conn.close()

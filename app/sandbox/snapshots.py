@@ -32,7 +32,7 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from app.core.clock import iso
 from app.core.errors import Conflict, NotFound, ValidationFailed
@@ -227,11 +227,4 @@ async def reload_services(sandbox: Sandbox) -> None:
             result = reload()
             if inspect.isawaitable(result):
                 await result
-    await _run_hooks(sandbox, list(sandbox.extras.get(_HOOKS_KEY, [])))
-
-
-async def _run_hooks(sandbox: Sandbox, hooks: list[Any]) -> None:
-    for hook in hooks:
-        result = hook(sandbox)
-        if inspect.isawaitable(result):
-            await result
+    await sandbox.run_hooks(list(sandbox.extras.get(_HOOKS_KEY, [])))
