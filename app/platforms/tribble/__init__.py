@@ -1,7 +1,8 @@
 """Ubiquitous Tribble (REST under ``/api/v1`` + Socket.IO at ``/socket.io``) on the shared core.
 
 Implemented (tribble-rest.md, every route of the inventory): authentication (register, login,
-refresh-token, logout, kyc-status, submit-kyc with a simulated reviewer), users (profile,
+refresh-token, logout, kyc-status, submit-kyc with a simulated reviewer whose delay QA sets with
+``PUT /_sandbox/platforms/tribble {"kyc_review_seconds": 0}``), users (profile,
 change-password), wallets (the user's NGN and USD ledger wallets: list, get, fund from a card
 through the card simulator), payment methods (cards tokenised by the card simulator, bank
 accounts masked), transactions (payments to merchants from the wallet or a card, fraud score,
