@@ -17,10 +17,11 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.core.clock import SandboxClock
+from app.core.clock import SandboxClock, parse_iso
 from app.core.events import EventBus
 from app.core.scheduler import Scheduler
 from app.db.database import Database
+from app.db.rebase import rebase_seeded_in
 from app.settings import Settings
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class Sandbox:
         self.settings = settings
         self.name = name
         self.db = Database(db_path, batch_max=settings.writer_batch, read_connections=settings.read_connections)
-        self.clock = SandboxClock()
+        self.clock = SandboxClock(origin=parse_iso(settings.clock_start) if settings.clock_start else None)
         self.scheduler = Scheduler(self.db, self.clock)
         self.events = EventBus(self.db, self.clock)
         self.started_monotonic = time.monotonic()
@@ -88,7 +89,7 @@ class Sandbox:
 
     async def start(self) -> None:
         await asyncio.to_thread(self.db.open)
-        await self.db.read(self.clock.load_from)
+        await self.load_clock()
         await self.run_start_hooks()
         if self.settings.scheduler:
             await self.scheduler.start()
@@ -107,6 +108,17 @@ class Sandbox:
             except Exception:
                 log.exception("stop hook failed")
         await asyncio.to_thread(self.db.close)
+
+    async def load_clock(self) -> None:
+        """The clock from the database (at start and after a restore or reset), then, on a seeded file,
+        every timestamp moved so its history ends now (``app.db.rebase``). A clock started at a set
+        origin is saved at once, so a restart goes on from where it was instead of the origin."""
+        stored = await self.db.read(self.clock.load_from)
+        shifted = await self.db.exclusive(lambda conn: rebase_seeded_in(conn, self.clock.time()))
+        if shifted is not None:
+            log.info("rebased the seeded history of %s by %d s so it ends now", self.name, shifted)
+        if not stored and self.clock.origin is not None:
+            await self.db.write(self.clock.save_to)
 
     def touch(self) -> None:
         self.last_used = time.monotonic()

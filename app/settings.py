@@ -67,6 +67,9 @@ class Settings:
     # Browsers' cross-origin access (a frontend on another port): origins matching this regex get
     # CORS headers with credentials (Drop's cookie). Empty disables CORS.
     cors_origins: str = ".*"
+    # ISO-8601 instant where a database with no clock of its own starts its sandbox clock (running from
+    # there); empty: the machine's time. Tests pin it so they never depend on today's date.
+    clock_start: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -88,6 +91,15 @@ class Settings:
             if key in values and values[key] is not None and not isinstance(values[key], Path):
                 values[key] = Path(values[key])
         return cls(**values)
+
+    def __post_init__(self) -> None:
+        if self.clock_start:
+            from app.core.clock import parse_iso
+
+            try:
+                parse_iso(self.clock_start)
+            except (ValueError, OverflowError) as exc:
+                raise ValueError(f"PAYSANDBOX_CLOCK_START {self.clock_start!r} is not an ISO-8601 instant") from exc
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -114,6 +126,7 @@ _TYPES: dict[str, type] = {
     "ws_ping_interval": float,
     "ws_ping_timeout": float,
     "cors_origins": str,
+    "clock_start": str,
 }
 
 

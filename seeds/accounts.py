@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 from app.core.identity.models import twallet_account_id_for
+from app.core.money import format_amount
 from seeds.constants import DAVE_TOTP_SECRET
 from seeds.demo import DEMO_USERS
 from simulators.banks import bank_for
@@ -51,6 +52,8 @@ def demo_table(path: Path | str) -> str:
                 f"{user['kyc_status']}, tier {user['kyc_tier']} | {wallets} | "
                 f"{f'{bank_for(bank[0]).name} `{bank[1]}`' if bank else '-'} | {purpose} |"
             )
+        lines += ["", "Wallet balances a first start serves (nothing fires at start, so they hold until you act):", ""]
+        lines += [f"- `{email}`: {balances}" for email, balances in demo_balances(conn).items()]
         owner = conn.execute("SELECT id FROM users WHERE email = 'merchant@paysandbox.test'").fetchone()
         if owner is not None:
             tribble = conn.execute(
@@ -69,6 +72,20 @@ def demo_table(path: Path | str) -> str:
     finally:
         conn.close()
     return "\n".join(lines)
+
+
+def demo_balances(conn: sqlite3.Connection) -> dict[str, str]:
+    """Each demo account's wallets as "`ACC-...` 1234.56 USD, ..." (ledger balances, in account order)."""
+    out: dict[str, str] = {}
+    for demo in DEMO_USERS:
+        rows = conn.execute(
+            "SELECT a.number, a.balance, a.currency FROM accounts a JOIN users u ON u.id = a.owner_id"
+            " WHERE a.owner_type = 'user' AND u.email = ? AND a.purpose = 'ACCOUNT_PURPOSE_WALLET' ORDER BY a.id",
+            (demo.email,),
+        ).fetchall()
+        if rows:
+            out[demo.email] = ", ".join(f"`{r[0]}` {format_amount(int(r[1]), r[2])} {r[2]}" for r in rows)
+    return out
 
 
 START = "<!-- demo-accounts:start -->\n"

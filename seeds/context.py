@@ -5,6 +5,11 @@ Every posting goes through the real ledger engine's sync functions (``post_in``,
 commits every ``COMMIT_EVERY`` postings so a million entries need a few hundred commits.
 Balances are mirrored in memory (from each journal's ``balance_after``) only to choose
 affordable amounts; the ledger still checks every debit.
+
+Ids that a platform's own helpers draw at random at run time (Drop's notification ids) come
+from side streams (``Seeder.ids``): one ``random.Random`` per purpose seeded with
+``f"{seed}:{purpose}"``, so they repeat with the seed without taking draws from ``rng`` (every
+other seeded value stays where it was).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from app.core.ledger.models import Hold, Journal, Leg
 from app.core.ledger.postings import post_in
 from app.core.money import convert, exponent
 from seeds.constants import COMMIT_EVERY
+from seeds.ids import hex_id
 
 OnPosted = Callable[[sqlite3.Connection, Journal], Any]
 Tick = Callable[[int], None]
@@ -33,9 +39,13 @@ _STEP_MAJOR = {"KES": 10, "NGN": 50, "INR": 10, "NOK": 5, "JPY": 100}
 
 
 class Seeder:
-    def __init__(self, conn: sqlite3.Connection, rng: random.Random, now: float, tick: Tick | None = None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, rng: random.Random, now: float, tick: Tick | None = None, *, seed: int
+    ) -> None:
         self.conn = conn
         self.rng = rng
+        self.seed = seed
+        self._side: dict[str, random.Random] = {}
         self.now = now
         self.tick = tick or (lambda _n: None)
         self.balances: dict[int, int] = {}
@@ -59,6 +69,19 @@ class Seeder:
         self.conn.execute("COMMIT")
         self.tick(self._uncommitted)
         self._uncommitted = 0
+
+    # -- ids outside the main stream -------------------------------------------------------
+    def ids(self, purpose: str) -> Callable[[str], str]:
+        """An id factory (``prefix -> prefix_<16 hex>``) on the side stream ``f"{seed}:{purpose}"``.
+
+        For ids the platforms' helpers otherwise draw at random (``make_id=`` of
+        ``app.platforms.drop.records.notify_in``): reproduced by the seed, and drawing them moves no
+        later draw of ``rng``. One stream per purpose, so a new one shifts none of the others.
+        """
+        stream = self._side.get(purpose)
+        if stream is None:
+            stream = self._side[purpose] = random.Random(f"{self.seed}:{purpose}")
+        return lambda prefix: hex_id(stream, prefix)
 
     # -- accounts ----------------------------------------------------------------------------
     def wallet(self, user_id: int, currency: str) -> int:

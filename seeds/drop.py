@@ -18,6 +18,7 @@ from app.core.ledger.models import Journal, Leg
 from app.platforms.drop import render
 from app.platforms.drop.corridors import COUNTRIES as CORRIDORS
 from app.platforms.drop.records import notify_in
+from seeds.constants import history_end
 from seeds.context import Seeder
 from seeds.ids import hex_id
 from seeds.world import SeedUser, World
@@ -239,7 +240,8 @@ def remittance(seeder: Seeder, drop: DropWorld, user: SeedUser) -> None:
     )
     if journal is None:
         return
-    seeder.now = created + rng.uniform(600, 36 * 3600)
+    # Settled 10 min to 36 h later, but never after the end of history (nothing is dated in the future).
+    seeder.now = min(created + rng.uniform(600, 36 * 3600), history_end())
     failed = rng.random() < 0.05
     if failed:
         settle_legs = [Leg(suspense, ref.ledger_account_id, amount, "principal", f"Refund {tx_id}")]
@@ -266,7 +268,9 @@ def remittance(seeder: Seeder, drop: DropWorld, user: SeedUser) -> None:
         message = f"Your transfer to {recipient['name']} " + (
             "has been delivered" if status == "completed" else "failed"
         )
-        notify_in(seeder.conn, now, user.id, f"remittance_{status}", title, message, tx_id)
+        notify_in(
+            seeder.conn, now, user.id, f"remittance_{status}", title, message, tx_id, make_id=seeder.ids("drop-ids")
+        )
 
     seeder.post(
         journal_type,
@@ -329,6 +333,7 @@ def qr_payment(seeder: Seeder, drop: DropWorld, user: SeedUser) -> None:
             "Payment received",
             f"{customer} paid {amount / 100:.2f} NOK",
             tx_id,
+            make_id=seeder.ids("drop-ids"),
         )
 
     seeder.post(

@@ -7,8 +7,10 @@ seeds its reference data (partners, agents, airtime providers, their ledger acco
 as a served sandbox does; then, on one write connection, insert the generated users, each
 platform's setup rows and D days of history through the ledger's sync functions (thousands of
 postings per transaction). Finally the clock row and any JWT secret are removed (a served copy
-runs on real time and makes its own secret), the invariants are checked, the file is vacuumed
-and moved into place.
+runs on real time and makes its own secret), the end of history is recorded
+(``seed.history_end``: the first sandbox to open a copy rebases every timestamp so history ends at
+its "now", see ``app.db.rebase``), the invariants are checked, the file is vacuumed and moved
+into place.
 
 Determinism: one ``random.Random(seed)``, Faker seeded per locale, uuids from the random source,
 one bcrypt hash with a seed-derived salt, and a frozen clock: the same seed gives byte-identical
@@ -29,6 +31,8 @@ from pathlib import Path
 from app.core.ledger.invariants import check_file
 from app.db.database import connect
 from app.db.migrations import apply_migrations
+from app.db.rebase import SEED_END_KEY
+from app.db.state import set_state_in
 from app.runtime import Sandbox
 from app.settings import Settings
 from seeds import cashier, drop, history, nivo, subscriptions, tribble, twallet
@@ -85,10 +89,12 @@ async def _reference_data(path: Path) -> None:
     await sandbox.stop()
 
 
-def _finish(path: Path) -> None:
+def _finish(path: Path, end: float) -> None:
     conn = connect(path)
     try:
         conn.execute("DELETE FROM sandbox_state WHERE key IN ('clock', 'jwt_secret')")
+        # The first sandbox to open a copy moves every timestamp so this instant becomes its "now".
+        set_state_in(conn, SEED_END_KEY, repr(end))
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.execute("VACUUM")
         # A rollback-journal file: readers of the example (tests, `paysandbox check`) leave no -wal/-shm
@@ -128,7 +134,7 @@ def _on_connection(path: Path, plan: Plan, step: Callable[[Seeder], None], tick:
     conn = connect(path)
     for pragma in _BUILD_PRAGMAS:
         conn.execute(pragma)
-    seeder = Seeder(conn, plan.rng, plan.start - 400 * DAY, tick)
+    seeder = Seeder(conn, plan.rng, plan.start - 400 * DAY, tick, seed=plan.seed)
     try:
         step(seeder)
         seeder.finish()
@@ -207,7 +213,7 @@ def build(
         report = check_file(building)
         if not report.ok:
             raise RuntimeError("seeded ledger fails its invariants:\n" + report.render())
-        _finish(building)
+        _finish(building, plan.end)
         _remove(target)
         os.replace(building, target)
     finally:

@@ -1,4 +1,3 @@
-
 """The sandbox clock: real time by default; can be frozen, set and advanced.
 
 This module is the only place that reads the machine's time. Everything that expires or
@@ -41,9 +40,13 @@ def parse_iso(value: str) -> float:
 
 
 class SandboxClock:
-    def __init__(self, real: Callable[[], float] = time.time) -> None:
+    """``origin``: where a database with no clock of its own starts (``PAYSANDBOX_CLOCK_START``);
+    None starts it at the machine's time. The clock runs from there at real speed."""
+
+    def __init__(self, real: Callable[[], float] = time.time, origin: float | None = None) -> None:
         self._real = real
-        self.offset = 0.0
+        self.origin = origin
+        self.offset = 0.0 if origin is None else origin - real()
         self.frozen_at: float | None = None
         self._listeners: list[Callable[[], Awaitable[None] | None]] = []
 
@@ -90,22 +93,25 @@ class SandboxClock:
             self.frozen_at = None
 
     def reset(self) -> None:
-        self.offset = 0.0
+        """Back to the start: the origin when one is set (running from it), else the machine's time."""
+        self.offset = 0.0 if self.origin is None else self.origin - self._real()
         self.frozen_at = None
 
     # -- persistence -----------------------------------------------------------------------
     def dump(self) -> str:
         return json.dumps({"offset": self.offset, "frozen_at": self.frozen_at})
 
-    def load_from(self, conn: sqlite3.Connection) -> None:
+    def load_from(self, conn: sqlite3.Connection) -> bool:
+        """Load the stored clock; with none stored, reset to the start and return False."""
         stored = state_in(conn, _STATE_KEY)
         if stored is None:
             self.reset()
-            return
+            return False
         data = json.loads(stored)
         self.offset = float(data.get("offset", 0.0))
         frozen = data.get("frozen_at")
         self.frozen_at = float(frozen) if frozen is not None else None
+        return True
 
     def save_to(self, conn: sqlite3.Connection) -> None:
         set_state_in(conn, _STATE_KEY, self.dump())

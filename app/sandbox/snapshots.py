@@ -214,7 +214,7 @@ def _empty_database(folder: Path) -> Path:
 
 async def _reload_core(sandbox: Sandbox) -> None:
     """Clock and scheduled work, while the scheduler is still held."""
-    await sandbox.db.read(sandbox.clock.load_from)
+    await sandbox.load_clock()
     await sandbox.scheduler.recover()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from app.platforms.drop.render import new_id
 from app.runtime import Sandbox
@@ -11,10 +12,21 @@ FLAGS = ("cards", "physicalCards", "cardPin", "spendingLimits", "notifications")
 
 
 def notify_in(
-    conn: sqlite3.Connection, now: float, user_id: int, type: str, title: str, message: str, reference: str | None
+    conn: sqlite3.Connection,
+    now: float,
+    user_id: int,
+    type: str,
+    title: str,
+    message: str,
+    reference: str | None,
+    *,
+    make_id: Callable[[str], str] = new_id,
 ) -> str:
-    """Store an in-app notification (id ``noti_<16 hex>``)."""
-    note_id = new_id("noti")
+    """Store an in-app notification (id ``noti_<16 hex>``).
+
+    ``make_id`` draws the id (random by default; the seeder passes one drawn from the seed).
+    """
+    note_id = make_id("noti")
     conn.execute(
         "INSERT INTO drop_notifications (id, user_id, type, title, message, reference, is_read, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, 0, ?)",

@@ -39,7 +39,10 @@ MRR_FACTOR = {
 }
 
 
-def add_period(ts: float, frequency: str, interval: int) -> float:
+def add_period(ts: float, frequency: str, interval: int, anchor_day: int | None = None) -> float:
+    """``ts`` plus ``interval`` billing periods, in UTC. Months keep the billing anchor: a cycle that
+    started on the 31st renews on the last day of shorter months and on the 31st again after them
+    (Jan 31 -> Feb 28, or 29 in a leap year -> Mar 31), as card networks' billing does."""
     d = datetime.fromtimestamp(ts, UTC)
     if frequency == "daily":
         return (d + timedelta(days=interval)).timestamp()
@@ -48,8 +51,14 @@ def add_period(ts: float, frequency: str, interval: int) -> float:
     months = interval * {"monthly": 1, "quarterly": 3, "yearly": 12}[frequency]
     month_index = d.month - 1 + months
     year, month = d.year + month_index // 12, month_index % 12 + 1
-    day = min(d.day, calendar.monthrange(year, month)[1])
+    day = min(anchor_day or d.day, calendar.monthrange(year, month)[1])
     return d.replace(year=year, month=month, day=day).timestamp()
+
+
+def anchor_day_of(sub: Any) -> int:
+    """The day of month a subscription's cycle is anchored to: where its billing began (trial end or start)."""
+    began = sub["trial_end_at"] if sub["trial_end_at"] is not None else sub["start_at"]
+    return datetime.fromtimestamp(float(began), UTC).day
 
 
 def mrr_of(plan: Any) -> int:
@@ -205,7 +214,7 @@ async def renew(sandbox: Sandbox, sub_id: str, due: float) -> None:
     charge_id = new_id("charge")
     ok = await charge(sandbox, sub, plan, charge_id, int(plan["amount"]), "renewal", due)
     now = sandbox.clock.time()
-    nxt = add_period(due, plan["billing_frequency"], int(plan["billing_interval"]))
+    nxt = add_period(due, plan["billing_frequency"], int(plan["billing_interval"]), anchor_day_of(sub))
     if ok:
         count = int(sub["charge_count"]) + 1
         done = plan["max_charges"] is not None and count >= int(plan["max_charges"])

@@ -279,3 +279,20 @@ async def test_freeze_racing_transfers_is_atomic_with_the_debit(nivo: Nivo) -> N
     assert (await nivo.balance(alice, a))["balance"] == f"{1000 - len(moved)}.00"
     await nivo.error("POST", TRANSFER, alice, body, 412, "ACCOUNT_FROZEN")
     assert (await nivo.sandbox.ledger.check()).ok
+
+
+async def test_daily_and_monthly_limits_reset_at_midnight_utc_over_the_year_end(nivo: Nivo) -> None:
+    clock = nivo.sandbox.clock
+    clock.freeze()
+    clock.set(datetime(2026, 12, 31, 23, 59, 50, tzinfo=UTC).timestamp())
+    user = await nivo.user()
+    wallet_id = await nivo.wallet(user, deposit="1200000.00")
+    await nivo.ok("POST", WITHDRAWAL, user, {"wallet_id": wallet_id, "amount": "200000.00"}, status=201)
+    message = await nivo.error(
+        "POST", WITHDRAWAL, user, {"wallet_id": wallet_id, "amount": "1.00"}, 412, "LIMIT_EXCEEDED"
+    )
+    assert "Daily" in message  # 200,000.00 is the whole day's limit
+    clock.set(datetime(2027, 1, 1, 0, 0, 0, tzinfo=UTC).timestamp())  # ten seconds later: a new day, month, year
+    await nivo.ok("POST", WITHDRAWAL, user, {"wallet_id": wallet_id, "amount": "200000.00"}, status=201)
+    assert (await nivo.balance(user, wallet_id))["balance"] == "800000.00"
+    assert (await nivo.sandbox.ledger.check()).ok

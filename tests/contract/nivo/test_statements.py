@@ -151,3 +151,27 @@ async def test_pdf_statement_is_a_real_pdf(nivo: Nivo) -> None:
     assert empty.status_code == 200 and empty.content.startswith(b"%PDF-")
     stranger = await nivo.user("Stranger")
     await nivo.error("GET", f"/api/v1/transaction/wallets/{wallet_id}/statements/pdf", stranger, None, 403, "FORBIDDEN")
+
+
+async def test_month_end_statement_keeps_the_last_second_and_leaves_out_the_next_month(nivo: Nivo) -> None:
+    """A withdrawal at 23:59:59 on Feb 29 (a leap year) is February's; one at 00:00:00 on Mar 1 is not."""
+    clock = nivo.sandbox.clock
+    clock.freeze()
+    clock.set(datetime(2028, 2, 29, 23, 59, 0, tzinfo=UTC).timestamp())
+    user = await nivo.user()
+    wallet_id = await nivo.wallet(user, deposit="1000.00")
+    clock.set(datetime(2028, 2, 29, 23, 59, 59, tzinfo=UTC).timestamp())
+    last = await nivo.ok("POST", WITHDRAWAL, user, {"wallet_id": wallet_id, "amount": "10.00"}, status=201)
+    clock.set(datetime(2028, 3, 1, 0, 0, 0, tzinfo=UTC).timestamp())
+    first = await nivo.ok("POST", WITHDRAWAL, user, {"wallet_id": wallet_id, "amount": "20.00"}, status=201)
+    statement = f"/api/v1/transaction/wallets/{wallet_id}/statements/csv"
+    feb = await nivo.call("GET", statement, user, params={"start_date": "2028-02-01", "end_date": "2028-02-29"})
+    assert feb.status_code == 200, feb.text
+    ids = [r["transaction_id"] for r in csv.DictReader(io.StringIO(feb.text))]
+    assert last["id"] in ids and first["id"] not in ids
+    march = await nivo.call("GET", statement, user, params={"start_date": "2028-03-01", "end_date": "2028-03-31"})
+    assert [r["transaction_id"] for r in csv.DictReader(io.StringIO(march.text))] == [first["id"]]
+    summary = await nivo.ok(
+        "GET", f"/api/v1/transaction/wallets/{wallet_id}/spending-summary", user, params={"period": "monthly"}
+    )
+    assert summary["period"] == "2028-03" and summary["total_spent"] == 20, summary

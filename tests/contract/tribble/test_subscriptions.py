@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
+from datetime import datetime
 from typing import Any
 
+import pytest
 from litestar.testing import AsyncTestClient
 
+from app.core.clock import parse_iso
 from tests.contract.tribble.conftest import (
     TUser,
     approved_merchant,
@@ -20,6 +24,12 @@ from tests.contract.tribble.conftest import (
 from tests.contract.tribble.test_wallets_cards import CARD_BODY
 
 DAY = 86400
+
+
+def _one_month_after(when: datetime) -> datetime:
+    """The same day next month, clamped to its last day (the 31st renews on Feb 28 or 29, Apr 30, ...)."""
+    year, month = (when.year + 1, 1) if when.month == 12 else (when.year, when.month + 1)
+    return when.replace(year=year, month=month, day=min(when.day, calendar.monthrange(year, month)[1]))
 
 
 async def _metrics(client: AsyncTestClient, owner: TUser, merchant_id: str) -> dict[str, Any]:
@@ -123,7 +133,10 @@ async def test_failed_charge_is_retried_and_recovered(client: AsyncTestClient) -
     assert r.status_code == 201 and r.json()["chargeCount"] == 1  # first period charged at enrolment
     sid = r.json()["subscriptionId"]
     assert (await wallet_of(client, customer))["balance"] == 0.0
-    await settle_due(client, 30 * DAY + 3600)  # renewal (one month later) fails: empty wallet
+    enrolled = sandbox_of(client).clock.now()
+    renewal = _one_month_after(enrolled)
+    assert r.json()["nextChargeDate"] == renewal.date().isoformat()
+    await settle_due(client, (renewal - enrolled).total_seconds() + 3600)  # the renewal fails: empty wallet
     sub = (await client.get(f"/api/v1/subscriptions/{sid}", headers=(await relogin(client, customer)).headers)).json()
     assert sub["status"] == "PAST_DUE" and sub["charges"][-1]["status"] == "FAILED"
     await deposit(client, customer, 1000_00)
@@ -146,4 +159,38 @@ async def test_failed_charge_is_retried_and_recovered(client: AsyncTestClient) -
         headers=card_user.headers,
     )
     assert r.status_code == 201 and r.json()["status"] == "PAST_DUE"
+    assert (await sandbox_of(client).ledger.check()).ok
+
+
+@pytest.mark.parametrize(
+    ("enrolled", "renewals"),
+    [
+        ("2027-01-31T09:00:00Z", ["2027-02-28", "2027-03-31", "2027-04-30"]),
+        ("2028-01-31T09:00:00Z", ["2028-02-29", "2028-03-31", "2028-04-30"]),
+        ("2026-12-31T23:59:30Z", ["2027-01-31", "2027-02-28", "2027-03-31"]),
+    ],
+)
+async def test_monthly_renewals_keep_the_31st(client: AsyncTestClient, enrolled: str, renewals: list[str]) -> None:
+    """Enrolled on the 31st: renewed on the last day of shorter months and on the 31st again after them."""
+    clock = sandbox_of(client).clock
+    clock.freeze()
+    clock.set(parse_iso(enrolled))
+    owner, _ = await approved_merchant(client)
+    plan = await _plan(client, owner, trialPeriodDays=0, setupFee=0, billingFrequency="monthly", amount=10)
+    customer = await register(client)
+    await deposit(client, customer, 1000_00)
+    r = await client.post("/api/v1/subscriptions", json={"planId": plan["planId"]}, headers=customer.headers)
+    assert r.status_code == 201 and r.json()["chargeCount"] == 1, r.text
+    sid = r.json()["subscriptionId"]
+    seen = [r.json()["nextChargeDate"]]
+    time_of_day = parse_iso(enrolled) - parse_iso(enrolled[:10])
+    for count in range(2, 4):
+        due = parse_iso(seen[-1]) + time_of_day
+        await settle_due(client, due - clock.time() + 60)
+        sub = (
+            await client.get(f"/api/v1/subscriptions/{sid}", headers=(await relogin(client, customer)).headers)
+        ).json()
+        assert sub["chargeCount"] == count and sub["status"] == "ACTIVE", sub
+        seen.append(sub["nextChargeDate"])
+    assert seen == renewals
     assert (await sandbox_of(client).ledger.check()).ok
