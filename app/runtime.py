@@ -21,7 +21,7 @@ from app.core.clock import SandboxClock, parse_iso
 from app.core.events import EventBus
 from app.core.scheduler import Scheduler
 from app.db.database import Database
-from app.db.rebase import rebase_seeded_in
+from app.db.rebase import RebaseStep, rebase_seeded_in
 from app.settings import Settings
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ class Sandbox:
         self.last_used = time.monotonic()
         self.live_sockets = 0  # open WebSocket / Socket.IO sessions: a workspace with any is never closed
         self.extras: dict[str, Any] = {}
+        self.rebase_steps: list[RebaseStep] = []  # components' derived values to redo after a seed rebase
         self._on_start: list[Hook] = []
         self._on_stop: list[Hook] = []
         self.running = False
@@ -114,7 +115,7 @@ class Sandbox:
         every timestamp moved so its history ends now (``app.db.rebase``). A clock started at a set
         origin is saved at once, so a restart goes on from where it was instead of the origin."""
         stored = await self.db.read(self.clock.load_from)
-        shifted = await self.db.exclusive(lambda conn: rebase_seeded_in(conn, self.clock.time()))
+        shifted = await self.db.exclusive(lambda conn: rebase_seeded_in(conn, self.clock.time(), self.rebase_steps))
         if shifted is not None:
             log.info("rebased the seeded history of %s by %d s so it ends now", self.name, shifted)
         if not stored and self.clock.origin is not None:

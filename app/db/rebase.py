@@ -19,11 +19,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from app.db.state import state_in
 
 SEED_END_KEY = "seed.history_end"
+# A component's own values derived from instants (Cashier's stored receipt codes), recomputed after the
+# move inside the same transaction: ``step(conn, seconds)``.
+RebaseStep = Callable[[sqlite3.Connection, int], None]
 EXTRA_COLUMNS = frozenset({"deadline", "merchant_response_deadline"})
 KEPT_TABLES = frozenset({"schema_version", "sandbox_state"})
 _ISO = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
@@ -79,9 +83,10 @@ def shift_all(conn: sqlite3.Connection, seconds: int) -> None:
             )
 
 
-def rebase_seeded_in(conn: sqlite3.Connection, now: float) -> int | None:
-    """Rebase a seeded database so its history ends at ``now``, once. Returns the shift in seconds,
-    or None when the database carries no seed marker (already rebased, or never seeded)."""
+def rebase_seeded_in(conn: sqlite3.Connection, now: float, steps: Sequence[RebaseStep] = ()) -> int | None:
+    """Rebase a seeded database so its history ends at ``now``, once, then run each component's step.
+    Returns the shift in seconds, or None when the database carries no seed marker (already rebased,
+    or never seeded)."""
     end = state_in(conn, SEED_END_KEY)
     if end is None:
         return None
@@ -89,6 +94,8 @@ def rebase_seeded_in(conn: sqlite3.Connection, now: float) -> int | None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         shift_all(conn, seconds)
+        for step in steps:
+            step(conn, seconds)
         conn.execute("DELETE FROM sandbox_state WHERE key = ?", (SEED_END_KEY,))
     except BaseException:
         conn.execute("ROLLBACK")

@@ -51,10 +51,12 @@ def install(sandbox: Sandbox) -> None:
     """Open-socket registry on the event bus, deposit/withdrawal settlement, deposit expiry."""
     from app.platforms.cashier.deposit_settlement import EXPIRE_JOB, expire_deposit, settle_deposit
     from app.platforms.cashier.deposit_settlement import KIND as DEPOSIT_KIND
+    from app.platforms.cashier.store import recompute_receipts_in
     from app.platforms.cashier.withdrawal_settlement import KIND as WITHDRAWAL_KIND
     from app.platforms.cashier.withdrawal_settlement import settle_withdrawal
 
     registry_of(sandbox)
+    sandbox.rebase_steps.append(recompute_receipts_in)
     sandbox.scheduler.register(EXPIRE_JOB, partial(expire_deposit, sandbox))
     simulators = getattr(sandbox, "simulators", None)
     if simulators is not None:

@@ -6,6 +6,7 @@ import sqlite3
 from typing import Any
 
 from app.core.clock import utc_from_ts
+from app.core.ledger.models import receipt_code
 
 DEPOSITS = "cashier_deposits"
 WITHDRAWALS = "cashier_withdrawals"
@@ -58,3 +59,16 @@ async def get(db: Any, table: str, request_ref: str) -> dict[str, Any] | None:
 
 async def list_of(db: Any, table: str, user_id: int, limit: int, offset: int) -> list[dict[str, Any]]:
     return await db.read(lambda conn: list_in(conn, table, user_id, limit, offset))  # type: ignore[no-any-return]
+
+
+def recompute_receipts_in(conn: sqlite3.Connection, _seconds: int) -> None:
+    """Stored receipt codes derive from their journal's instant: after a seed rebase moved it, redo them."""
+    for table in _TABLES:
+        rows = conn.execute(
+            f"SELECT r.id, j.id, j.created_at FROM {table} r JOIN journals j ON j.id = r.journal_id"
+            " WHERE r.receipt_code IS NOT NULL"
+        ).fetchall()
+        conn.executemany(
+            f"UPDATE {table} SET receipt_code = ? WHERE id = ?",
+            [(receipt_code(int(journal), float(created)), rid) for rid, journal, created in rows],
+        )
