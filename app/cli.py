@@ -29,6 +29,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     overrides = {"host": args.host, "port": args.port, "db": args.db}
+    if args.access_log:
+        overrides["access_log"] = True
+    if args.proxy_headers:
+        overrides["proxy_headers"] = True
     settings = Settings.load(**{k: v for k, v in overrides.items() if v is not None})
     if args.workspaces_dir:
         settings = settings.replace(workspaces_dir=Path(args.workspaces_dir))
@@ -41,19 +45,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ["PAYSANDBOX_PORT"] = str(settings.port)
     if settings.workspaces_dir is not None:
         os.environ["PAYSANDBOX_WORKSPACES_DIR"] = str(settings.workspaces_dir.resolve())
-    uvicorn.run(
-        "app.asgi:create_app_from_env",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        reload=bool(args.reload),
-        log_level=settings.log_level,
-        ws_max_size=16 * 1024 * 1024,
-        # Cashier documents "ping/pong every 54 seconds" and a 60 s idle timeout.
-        ws_ping_interval=settings.ws_ping_interval,
-        ws_ping_timeout=settings.ws_ping_timeout,
-        timeout_graceful_shutdown=10,
-    )
+    from app.server_options import uvicorn_options
+
+    uvicorn.run("app.asgi:create_app_from_env", factory=True, reload=bool(args.reload), **uvicorn_options(settings))
     return 0
 
 
@@ -107,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--db", default=None, help="SQLite file (default ./sandbox.db)")
     serve.add_argument("--reload", action="store_true", help="restart on code changes (development)")
     serve.add_argument("--workspaces-dir", default=None, help="directory for workspace databases")
+    serve.add_argument("--access-log", action="store_true", help="log every request (off by default: it costs)")
+    serve.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-* (behind a proxy)")
     serve.set_defaults(func=cmd_serve)
 
     check = sub.add_parser("check", help="verify the ledger invariants of a database file")

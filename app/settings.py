@@ -61,6 +61,9 @@ class Settings:
     workspace_idle_seconds: int = 900
     max_open_workspaces: int = 32
     log_level: str = "info"
+    # uvicorn's access log (a logging call per request) and forwarded-header rewriting: both opt-in.
+    access_log: bool = False
+    proxy_headers: bool = False
     # WebSocket keep-alive (uvicorn): Cashier documents a ping every 54 s and a 60 s idle timeout.
     ws_ping_interval: float = 54.0
     ws_ping_timeout: float = 6.0
@@ -123,6 +126,8 @@ _TYPES: dict[str, type] = {
     "workspace_idle_seconds": int,
     "max_open_workspaces": int,
     "log_level": str,
+    "access_log": bool,
+    "proxy_headers": bool,
     "ws_ping_interval": float,
     "ws_ping_timeout": float,
     "cors_origins": str,

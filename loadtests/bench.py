@@ -1,16 +1,34 @@
-"""Side-by-side benchmark: where the sandbox stands against its framework and storage ceilings.
+"""The benchmark: the sandbox's routes side by side with a bare Litestar ceiling, in one run.
 
-    python -m loadtests.bench [--seconds 10] [--connections 64] [--json out.json] [--quick] [--no-seed]
+    python -m loadtests.bench [--seconds 5] [--connections 64] [--quick] [--json out.json]
+                              [--generator auto|wrk|aiohttp] [--wrk-threads N] [--history 100000]
 
-Prints, from one run on one machine:
-  (a) HTTP transfers/s through Nivo's transfer route with JWT auth at 64 connections
-  (b) the same server answering a trivial JSON POST (/_sandbox/bench/echo): the framework ceiling
-  (c) in-process ledger postings/s at 64 concurrent callers (LedgerService.post), and (c') on one hot account
-  (d) plain sqlite3 running the same SQL, 1,000 postings per commit: the storage ceiling, and (d') the
-      writer's own post_in in a plain loop (loadtests/bench_ledger.py measures (c) and (d))
-with ratios a/b (target >= 0.7) and c/d (target >= 0.5), p50/p99 latencies, the seed generation
-rate and workspace creation time. The server runs in a subprocess on a scratch database; the
-load generator (aiohttp, keep-alive) runs in this process.
+Two servers, each in its own process under the same uvicorn with the same flags (both from
+app/server_options.py, the definition ``paysandbox serve`` uses; see loadtests/bare_app.py):
+
+- the CEILING: loadtests/bare_app.py, a bare Litestar app (GET a small JSON object, POST decoding a
+  msgspec struct, a WebSocket echo; no middleware, no database);
+- the PROJECT: ``paysandbox serve`` on a scratch copy of sandbox.db.example with rate limits lifted
+  (PAYSANDBOX_RATE_LIMITS=false), the scheduler on.
+
+Measured (each route warmed up, then measured for --seconds; HTTP with wrk and loadtests/wrk/requests.lua
+when wrk is on PATH, else the aiohttp generator; WebSockets with an aiohttp client; every generator in
+a process of its own):
+
+- ceiling: bare GET, bare POST, bare WebSocket echo; measured before the project rows and again after
+  them (the project stopped), the ratios use the mean of the two and the drift shows the noise;
+- r0: an unknown path (404) and GET /api/health;
+- r1: authenticated reads on every platform (Tribble wallet, Nivo wallet balance, T-Wallet account,
+  Drop /api/auth/me as alice; Cashier get_account_balance, one WebSocket per user);
+- r2: money writes with one user per connection (Nivo transfer, T-Wallet send, Tribble payment,
+  Drop QR payment), each request with a fresh Idempotency-Key / X-Request-ID;
+- r3: the Tribble wallet read on an account with --history ledger entries and on one with 10;
+- r4: p50 / p99 of every route;
+- in-process ledger and storage figures (c), (c'), (d), (d64), (d') from loadtests/bench_ledger.py.
+
+Each ratio is printed beside its target with OK / MISS. Afterwards ``paysandbox check`` runs on the
+copy. Exit 0; 1 when a ledger invariant breaks or more than 1% of any route's requests failed (a
+MISS alone does not fail the run); 2 when the benchmark could not set up.
 """
 
 from __future__ import annotations
@@ -20,108 +38,44 @@ import asyncio
 import json
 import os
 import shutil
-import statistics
+import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+import urllib.error
+import urllib.request
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
+from loadtests import bare_app
+from loadtests.bench_drive import Measurement, Route, run_loadgen, run_wrk, wrk_version
+from loadtests.bench_setup import (
+    SMALL_HISTORY,
+    DatabaseFacts,
+    SetupError,
+    Template,
+    Users,
+    WsTemplate,
+    body,
+    json_post,
+    prepare_database,
+    prepare_users,
+)
+
 REPO = Path(__file__).resolve().parent.parent
+MAX_FAILURE_RATIO = 0.01
+P99_FACTOR = 4.0
+CASHIER_WS = "/cashier/svc/ws"
+# Sizes of the in-process sections: (postings for (c) and (c'), postings for (d), (d64) and (d')).
+LEDGER_SIZES = {False: (40_000, 64_000), True: (1_280, 2_000)}
 
 
-@dataclass
-class Rate:
-    name: str
-    per_second: float
-    count: int
-    errors: int = 0
-    p50_ms: float | None = None
-    p99_ms: float | None = None
-    note: str = ""
-
-
-@dataclass
-class Report:
-    rates: dict[str, Rate] = field(default_factory=dict)
-    extras: dict[str, Any] = field(default_factory=dict)
-
-    def ratio(self, a: str, b: str) -> float | None:
-        if a in self.rates and b in self.rates and self.rates[b].per_second > 0:
-            return self.rates[a].per_second / self.rates[b].per_second
-        return None
-
-    def render(self) -> str:
-        lines = [f"{'measure':58} {'per s':>10} {'count':>8} {'err':>5} {'p50 ms':>8} {'p99 ms':>8}"]
-        for rate in self.rates.values():
-            p50 = f"{rate.p50_ms:.2f}" if rate.p50_ms is not None else "-"
-            p99 = f"{rate.p99_ms:.2f}" if rate.p99_ms is not None else "-"
-            lines.append(f"{rate.name:58} {rate.per_second:10.0f} {rate.count:8d} {rate.errors:5d} {p50:>8} {p99:>8}")
-            if rate.note:
-                lines.append(f"    {rate.note}")
-        for label, a, b, target in (
-            ("a/b HTTP transfer vs framework", "a", "b", 0.7),
-            ("c/d ledger vs storage", "c", "d", 0.5),
-            ("c/d64 ledger vs storage at the same commit size", "c", "d64", None),
-        ):
-            value = self.ratio(a, b)
-            if value is None and target is None:
-                continue
-            shown = f"{value:.2f}" if value is not None else "n/a"
-            if target is None:
-                lines.append(f"{label:58} {shown:>10}  (no target: explains c/d)")
-                continue
-            verdict = "" if value is None else ("  ok" if value >= target else "  BELOW TARGET")
-            lines.append(f"{label:58} {shown:>10}  (target >= {target}){verdict}")
-        for key, value in self.extras.items():
-            lines.append(f"{key:58} {value}")
-        return "\n".join(lines)
-
-
-def _percentiles(samples: list[float]) -> tuple[float | None, float | None]:
-    if not samples:
-        return None, None
-    ordered = sorted(samples)
-    return ordered[len(ordered) // 2] * 1000, ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
-
-
-async def drive(
-    name: str, request: Callable[[aiohttp.ClientSession, int], Awaitable[bool]], *, connections: int, seconds: float
-) -> Rate:
-    """Run ``connections`` workers issuing ``request`` back to back for ``seconds``."""
-    latencies: list[float] = []
-    errors = 0
-    deadline = time.perf_counter() + seconds
-    connector = aiohttp.TCPConnector(limit=connections, force_close=False)
-    async with aiohttp.ClientSession(connector=connector) as session:
-
-        async def worker(index: int) -> None:
-            nonlocal errors
-            n = 0
-            while time.perf_counter() < deadline:
-                start = time.perf_counter()
-                try:
-                    ok = await request(session, index * 1_000_000 + n)
-                except aiohttp.ClientError:
-                    ok = False
-                n += 1
-                if ok:
-                    latencies.append(time.perf_counter() - start)
-                else:
-                    errors += 1
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(i) for i in range(connections)))
-        elapsed = time.perf_counter() - started
-    p50, p99 = _percentiles(latencies)
-    return Rate(name, len(latencies) / elapsed, len(latencies), errors, p50, p99)
-
-
+# -- servers ---------------------------------------------------------------------------------------------
 def free_port() -> int:
     import socket
 
@@ -130,167 +84,514 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class ServerProcess:
-    def __init__(self, workdir: Path) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.db = workdir / "bench.db"
-        example = REPO / "sandbox.db.example"
-        env = {
-            **os.environ,
-            "PAYSANDBOX_RATE_LIMITS": "false",
-            "PAYSANDBOX_LOG_LEVEL": "warning",
-            "PAYSANDBOX_BCRYPT_ROUNDS": "4",
-            "PAYSANDBOX_EXAMPLE_DB": str(example if example.exists() else workdir / "none.db"),
-            "PAYSANDBOX_WORKSPACES_DIR": str(workdir / "workspaces"),
-        }
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(self.port), "--db", str(self.db)],
-            cwd=workdir,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+def paysandbox_command() -> list[str]:
+    """``paysandbox`` as installed next to this interpreter (the console script), else ``python -m app.cli``."""
+    script = Path(sys.executable).parent / "paysandbox"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
 
-    async def wait_ready(self, limit_seconds: float = 30) -> None:
-        deadline = time.monotonic() + limit_seconds
-        async with aiohttp.ClientSession() as session:
-            while time.monotonic() < deadline:
-                try:
-                    async with session.get(f"{self.base}/api/health") as resp:
-                        if resp.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                if self.proc.poll() is not None:
-                    raise RuntimeError(self.proc.stderr.read().decode() if self.proc.stderr else "server exited")
-                await asyncio.sleep(0.1)
-        raise RuntimeError("server did not start")
+
+class Server:
+    """A server subprocess (in the benchmark's process group: a kill of the group ends it too), logging to a file."""
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str], log: Path, port: int) -> None:
+        self.name, self.port, self.log = name, port, log
+        self.base = f"http://127.0.0.1:{port}"
+        self.command = command
+        with log.open("wb") as out:
+            self.proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+    def wait_ready(self, path: str, limit: float = 60.0) -> None:
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SetupError(f"{self.name} exited ({self.proc.returncode}): {self.log.read_text()[-1500:]}")
+            try:
+                with urllib.request.urlopen(self.base + path, timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise SetupError(f"{self.name} did not answer {path} within {limit:.0f} s")
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
 
 
-async def bench_echo(server: ServerProcess, connections: int, seconds: float) -> Rate:
-    url = f"{server.base}/_sandbox/bench/echo"
-
-    async def request(session: aiohttp.ClientSession, n: int) -> bool:
-        async with session.post(url, json={"value": {"amount": "1.00", "n": n}}) as resp:
-            await resp.read()
-            return resp.status == 201
-
-    return await drive("(b) trivial JSON POST (framework ceiling)", request, connections=connections, seconds=seconds)
+def control(base: str, method: str, path: str, value: Any = None) -> Any:
+    data = json.dumps(value).encode() if value is not None else None
+    req = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return json.loads(resp.read() or b"null")
 
 
-async def _nivo_user(session: aiohttp.ClientSession, base: str, tag: str, index: int) -> tuple[str, str]:
-    email = f"bench-{tag}-{index}@paysandbox.test"
-    phone = f"+91{9000000000 + index + (500 if tag == 'b' else 0)}"
-    body = {"email": email, "password": "SecurePass123", "full_name": f"Bench {tag.upper()}", "phone": phone}
-    async with session.post(f"{base}/api/v1/identity/auth/register", json=body) as resp:
-        if resp.status not in (200, 201):
-            raise RuntimeError(f"register failed: {resp.status} {await resp.text()}")
-    async with session.post(
-        f"{base}/api/v1/identity/auth/login", json={"email": email, "password": "SecurePass123"}
-    ) as r:
-        token = (await r.json())["data"]["token"]
-    headers = {"Authorization": f"Bearer {token}"}
-    async with session.post(f"{base}/api/v1/wallet/wallets", json={"currency": "INR"}, headers=headers) as resp:
-        wallet = (await resp.json())["data"]["id"]
-    async with session.post(f"{base}/api/v1/wallet/wallets/{wallet}/activate", headers=headers) as resp:
-        await resp.read()
-    return token, wallet
-
-
-async def bench_nivo_transfers(server: ServerProcess, connections: int, seconds: float) -> Rate:
-    base = server.base
-    async with aiohttp.ClientSession() as session:
-        pairs = []
-        # A few sender/recipient pairs so the hot path is not one row (that case is measured in-process).
-        for i in range(8):
-            token, wallet = await _nivo_user(session, base, "a", i)
-            _, target = await _nivo_user(session, base, "b", i)
-            deposit = {"wallet_id": wallet, "amount": "40000.00", "currency": "INR", "description": "bench float"}
-            headers = {"Authorization": f"Bearer {token}"}
-            async with session.post(
-                f"{base}/api/v1/transaction/transactions/deposit", json=deposit, headers=headers
-            ) as r:
-                if r.status not in (200, 201):
-                    raise RuntimeError(f"deposit failed: {r.status} {await r.text()}")
-            pairs.append((headers, wallet, target))
-    url = f"{base}/api/v1/transaction/transactions/transfer"
-
-    async def request(session: aiohttp.ClientSession, n: int) -> bool:
-        headers, source, target = pairs[n % len(pairs)]
-        body = {
-            "from_wallet_id": source,
-            "to_wallet_id": target,
-            "amount": "1.00",
-            "currency": "INR",
-            "description": "bench",
-        }
-        async with session.post(url, json=body, headers=headers) as resp:
-            await resp.read()
-            return resp.status in (200, 201)
-
-    return await drive("(a) HTTP transfers via Nivo route, JWT auth", request, connections=connections, seconds=seconds)
-
-
-async def writer_stats(server: ServerProcess) -> dict[str, Any]:
-    async with aiohttp.ClientSession() as session, session.get(f"{server.base}/_sandbox/bench/writer") as resp:
-        stats: dict[str, Any] = await resp.json()
-        return stats
-
-
-def writer_summary(before: dict[str, Any], after: dict[str, Any], seconds: float) -> dict[str, str]:
-    """Where the writer thread spent section (a): mean batch size, share of the time busy and in COMMIT."""
-    batches = after["batches"] - before["batches"]
-    jobs = after["jobs"] - before["jobs"]
-    busy = after["busy_seconds"] - before["busy_seconds"]
-    commit = after["commit_seconds"] - before["commit_seconds"]
-    if not batches or seconds <= 0:
-        return {}
-    return {
-        "(a) writer: jobs per batch, busy share, COMMIT share": (
-            f"{jobs / batches:.1f}, {busy / seconds:.0%}, {commit / seconds:.0%}"
-            f" ({after.get('checkpoints', 0) - before.get('checkpoints', 0)} background checkpoints)"
-        )
-    }
-
-
-async def bench_workspaces(server: ServerProcess, count: int) -> dict[str, Any]:
-    times: list[float] = []
-    async with aiohttp.ClientSession() as session:
-        for i in range(count):
-            async with session.post(f"{server.base}/_sandbox/workspaces", json={"name": f"bench-{i}"}) as resp:
-                body = await resp.json()
-                if resp.status != 201:
-                    raise RuntimeError(f"workspace create failed: {resp.status} {body}")
-                times.append(float(body["created_ms"]))
-    return {f"workspace creation ms (median of {count}, target < 100)": round(statistics.median(times), 1)}
-
-
-# Sizes of the in-process sections: (postings for (c) and (c'), postings for (d) and (d')).
-LEDGER_SIZES = {False: (40_000, 64_000), True: (1_280, 2_000)}
-
-
-def _ledger_rate(result: Any, note: str = "") -> Rate:
-    """A ``bench_ledger.Result`` as a row of the report (no per-posting latencies are sampled there)."""
-    return Rate(result.name, result.rate, result.postings, note=note)
-
-
-def run_ledger_sections(report: Report, quick: bool, callers: int = 64) -> None:
-    """(c), (c'), (d), (d'): each on its own fresh temporary SQLite file (see loadtests/bench_ledger.py)."""
+def writer_stats(base: str) -> dict[str, Any] | None:
     try:
-        from loadtests import bench_ledger
-    except ImportError as exc:  # pragma: no cover - reported, not hidden
-        report.extras["(c)/(d) ledger"] = f"n/a: {exc}"
-        return
+        stats: dict[str, Any] = control(base, "GET", "/_sandbox/bench/writer")
+        return stats
+    except (OSError, ValueError):
+        return None
+
+
+def quiesce(base: str, limit: float = 30.0) -> float:
+    """Wait until the writer has taken no job for 0.5 s (T-Wallet sends settle 2 s after they are
+    accepted), so one route's trailing work does not run during the next route. Returns the wait."""
+    started = time.monotonic()
+    last = writer_stats(base)
+    quiet_since = time.monotonic()
+    while last is not None and time.monotonic() - started < limit:
+        time.sleep(0.1)
+        now = writer_stats(base)
+        if now is None or now.get("jobs") != last.get("jobs"):
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= 0.5:
+            break
+        last = now
+    return time.monotonic() - started
+
+
+# -- routes ----------------------------------------------------------------------------------------------
+def cashier_frames(users: Users) -> list[str]:
+    return [
+        body({"type": "get_account_balance", "data": {"account_number": user.account_number}}) for user in users.nivo
+    ]
+
+
+def ceiling_routes(users: Users, connections: int) -> list[Route]:
+    transfer = {
+        "from_wallet_id": users.nivo[0].wallet_id,
+        "to_wallet_id": users.nivo[-1].wallet_id,
+        "amount": "1.00",
+        "currency": "INR",
+        "description": "bench",
+    }
+    return [
+        Route(
+            "bare_get", "ceiling", f"bare GET {bare_app.GET_PATH}", "bare", "http", [Template("GET", bare_app.GET_PATH)]
+        ),
+        Route(
+            "bare_post",
+            "ceiling",
+            f"bare POST {bare_app.POST_PATH} (msgspec struct)",
+            "bare",
+            "http",
+            [json_post(bare_app.POST_PATH, transfer, {"Idempotency-Key": "{KEY}"})],
+            ok_statuses=(201,),
+        ),
+        Route(
+            "bare_ws",
+            "ceiling",
+            f"bare WebSocket echo {bare_app.WS_PATH}",
+            "bare",
+            "ws",
+            [WsTemplate(bare_app.WS_PATH, frame) for frame in cashier_frames(users)],
+            users=f"{connections} sockets, Cashier's frames",
+        ),
+    ]
+
+
+def project_routes(users: Users, facts: DatabaseFacts, connections: int) -> list[Route]:
+    alice = users.alice
+    bearer = {"Authorization": f"Bearer {alice.token}"}
+    each = f"{connections} users, one per connection"
+    nivo = users.nivo
+    reads = [
+        Route(
+            "r0_404", "r0", "unknown path (404)", "project", "http", [Template("GET", "/bench/no-such-route")], (404,)
+        ),
+        Route("r0_health", "r0", "GET /api/health", "project", "http", [Template("GET", "/api/health")]),
+        Route(
+            "r1_tribble",
+            "r1",
+            "Tribble GET /api/v1/wallets/{walletId}",
+            "project",
+            "http",
+            [Template("GET", f"/api/v1/wallets/{alice.tribble_wallet}", headers=bearer)],
+            users="alice",
+        ),
+        Route(
+            "r1_nivo",
+            "r1",
+            "Nivo GET /api/v1/wallet/wallets/{id}/balance",
+            "project",
+            "http",
+            [Template("GET", f"/api/v1/wallet/wallets/{alice.nivo_wallet}/balance", headers=bearer)],
+            users="alice",
+        ),
+        Route(
+            "r1_twallet",
+            "r1",
+            "T-Wallet GET /profile/account/{account}",
+            "project",
+            "http",
+            [Template("GET", f"/profile/account/{alice.twallet_account}", headers={"X-Authorization": alice.token})],
+            users="alice",
+        ),
+        Route(
+            "r1_drop",
+            "r1",
+            "Drop GET /api/auth/me",
+            "project",
+            "http",
+            [Template("GET", "/api/auth/me", headers=bearer)],
+            users="alice",
+        ),
+        Route(
+            "r1_cashier",
+            "r1",
+            "Cashier get_account_balance (WebSocket)",
+            "project",
+            "ws",
+            [
+                WsTemplate(CASHIER_WS, frame, {"Authorization": f"Bearer {user.token}"})
+                for user, frame in zip(nivo, cashier_frames(users), strict=True)
+            ],
+            expect='"type":"success"',
+            hello=True,
+            users=f"{connections} users, one socket each",
+        ),
+        Route(
+            "r3_big",
+            "r3",
+            f"Tribble wallet read, {facts.big.entries:,} entries",
+            "project",
+            "http",
+            [
+                Template(
+                    "GET",
+                    f"/api/v1/wallets/{users.big.tribble_wallet}",
+                    headers={"Authorization": f"Bearer {users.big.token}"},
+                )
+            ],
+            users=facts.big.number,
+        ),
+        Route(
+            "r3_small",
+            "r3",
+            f"Tribble wallet read, {facts.small.entries:,} entries",
+            "project",
+            "http",
+            [
+                Template(
+                    "GET",
+                    f"/api/v1/wallets/{users.small.tribble_wallet}",
+                    headers={"Authorization": f"Bearer {users.small.token}"},
+                )
+            ],
+            users=facts.small.number,
+        ),
+        Route(
+            "diag_echo",
+            "diag",
+            "project POST /_sandbox/bench/echo (stack, no ledger)",
+            "project",
+            "http",
+            [
+                json_post(
+                    "/_sandbox/bench/echo",
+                    {"value": {"amount": "1.00", "currency": "INR"}},
+                    {"Idempotency-Key": "{KEY}"},
+                )
+            ],
+            ok_statuses=(201,),
+        ),
+    ]
+    ring = list(range(1, len(nivo))) + [0]  # user i pays user i+1: no hot recipient account
+    writes = [
+        Route(
+            "r2_nivo",
+            "r2",
+            "Nivo POST /api/v1/transaction/transactions/transfer",
+            "project",
+            "http",
+            [
+                json_post(
+                    "/api/v1/transaction/transactions/transfer",
+                    {
+                        "from_wallet_id": user.wallet_id,
+                        "to_wallet_id": nivo[ring[i]].wallet_id,
+                        "amount": "1.00",
+                        "currency": "INR",
+                        "description": "bench",
+                    },
+                    {"Authorization": f"Bearer {user.token}", "Idempotency-Key": "{KEY}"},
+                )
+                for i, user in enumerate(nivo)
+            ],
+            ok_statuses=(201,),
+            write=True,
+            users=each,
+        ),
+        Route(
+            "r2_twallet",
+            "r2",
+            "T-Wallet POST /profile/send-to-profile",
+            "project",
+            "http",
+            [
+                json_post(
+                    "/profile/send-to-profile",
+                    {
+                        "from_account_id": user.twallet_account,
+                        "to_profile_id": nivo[ring[i]].profile_id,
+                        "asset_key": "INR",
+                        "amount": "1.00",
+                        "meta_data": {"notes": "bench"},
+                    },
+                    {"X-Authorization": user.token, "Idempotency-Key": "{KEY}"},
+                )
+                for i, user in enumerate(nivo)
+            ],
+            expect='"code":200',
+            write=True,
+            users=each,
+        ),
+        Route(
+            "r2_tribble",
+            "r2",
+            "Tribble POST /api/v1/transactions (wallet payment)",
+            "project",
+            "http",
+            [
+                json_post(
+                    "/api/v1/transactions",
+                    {
+                        "amount": 1.0,
+                        "currency": "USD",
+                        "customerId": user.uuid,
+                        "merchantId": facts.tribble_merchant,
+                        "paymentMethodId": "wallet",
+                        "description": "bench",
+                    },
+                    {"Authorization": f"Bearer {user.token}", "Idempotency-Key": "{KEY}"},
+                )
+                for user in users.tribble
+            ],
+            ok_statuses=(201,),
+            write=True,
+            users=each,
+        ),
+        Route(
+            "r2_drop",
+            "r2",
+            "Drop POST /api/transactions/qr-payment",
+            "project",
+            "http",
+            [
+                json_post(
+                    "/api/transactions/qr-payment",
+                    {"merchantId": facts.drop_merchant, "amount": 1.0},
+                    {"Authorization": f"Bearer {user.token}", "X-Request-ID": "{KEY}"},
+                )
+                for user in users.drop
+            ],
+            ok_statuses=(201,),
+            write=True,
+            users=each,
+        ),
+    ]
+    return reads + writes
+
+
+# -- targets ---------------------------------------------------------------------------------------------
+@dataclass
+class Ratio:
+    label: str
+    value: float | None
+    target: float
+    at_most: bool = False  # p99 ratios: the value must stay at or below the target
+
+    @property
+    def verdict(self) -> str:
+        if self.value is None:
+            return "n/a"
+        return "OK" if (self.value <= self.target if self.at_most else self.value >= self.target) else "MISS"
+
+
+# (route, target, ceiling it is compared with, how the ratio is named)
+RATE_TARGETS: list[tuple[str, float, str, str]] = [
+    ("r0_404", 0.8, "bare_get", "unknown path (404) / bare GET"),
+    ("r0_health", 0.8, "bare_get", "GET /api/health / bare GET"),
+    ("r1_tribble", 0.6, "bare_get", "Tribble wallet read / bare GET"),
+    ("r1_nivo", 0.6, "bare_get", "Nivo wallet balance / bare GET"),
+    ("r1_twallet", 0.6, "bare_get", "T-Wallet account / bare GET"),
+    ("r1_drop", 0.6, "bare_get", "Drop /api/auth/me / bare GET"),
+    ("r1_cashier", 0.6, "bare_ws", "Cashier get_account_balance / bare WS echo"),
+    ("r2_nivo", 0.4, "bare_post", "Nivo transfer / bare POST"),
+    ("r2_twallet", 0.4, "bare_post", "T-Wallet send / bare POST"),
+    ("r2_tribble", 0.3, "bare_post", "Tribble payment / bare POST"),
+    ("r2_drop", 0.3, "bare_post", "Drop QR payment / bare POST"),
+]
+CEILING_NAMES = {"bare_get": "bare GET", "bare_post": "bare POST", "bare_ws": "bare WS echo"}
+C_D64_TARGET = 0.75
+
+
+@dataclass
+class Report:
+    meta: dict[str, Any] = field(default_factory=dict)
+    ceiling_before: dict[str, Measurement] = field(default_factory=dict)
+    ceiling_after: dict[str, Measurement] = field(default_factory=dict)
+    rows: dict[str, Measurement] = field(default_factory=dict)
+    route_errors: dict[str, str] = field(default_factory=dict)
+    ledger: dict[str, Any] = field(default_factory=dict)
+    extras: dict[str, str] = field(default_factory=dict)
+    check: dict[str, Any] = field(default_factory=dict)
+
+    # The ceiling figure a ratio uses: the mean of the runs before and after the project rows.
+    def ceiling(self, key: str, attr: str) -> float | None:
+        values = [getattr(m[key], attr) for m in (self.ceiling_before, self.ceiling_after) if key in m]
+        values = [v for v in values if v is not None]
+        return sum(values) / len(values) if values else None
+
+    def ratios(self) -> list[tuple[str, Ratio]]:
+        out: list[tuple[str, Ratio]] = []
+        for key, target, ceiling, name in RATE_TARGETS:
+            row, base = self.rows.get(key), self.ceiling(ceiling, "per_second")
+            value = row.per_second / base if row and base else None
+            out.append((key.split("_")[0], Ratio(name, value, target)))
+        big, small = self.rows.get("r3_big"), self.rows.get("r3_small")
+        value = big.per_second / small.per_second if big and small and small.per_second else None
+        entries = f"{big.label.rsplit(', ', 1)[-1]}" if big else "big history"
+        out.append(("r3", Ratio(f"Tribble wallet read, {entries} / 10 entries", value, 0.9)))
+        for row in self.rows.values():
+            if row.group == "diag":
+                continue
+            ceiling = "bare_ws" if row.key == "r1_cashier" else ("bare_post" if row.group == "r2" else "bare_get")
+            base = self.ceiling(ceiling, "p99_ms")
+            value = row.p99_ms / base if row.p99_ms is not None and base else None
+            name = f"p99 {row.label.split(' (')[0]} / {CEILING_NAMES[ceiling]}"
+            out.append(("r4", Ratio(name, value, P99_FACTOR, at_most=True)))
+        c, d64 = self.ledger.get("c"), self.ledger.get("d64")
+        value = c["per_second"] / d64["per_second"] if c and d64 and d64["per_second"] else None
+        out.append(("ledger", Ratio("c / d64 (ledger vs plain SQL, same commit size)", value, C_D64_TARGET)))
+        return out
+
+    def failing_routes(self) -> list[str]:
+        bad = [k for k, m in self.all_measurements() if m.failure_ratio > MAX_FAILURE_RATIO]
+        return bad + [f"{k} (did not run)" for k in self.route_errors]
+
+    def all_measurements(self) -> list[tuple[str, Measurement]]:
+        return (
+            [(f"{k} (before)", m) for k, m in self.ceiling_before.items()]
+            + list(self.rows.items())
+            + [(f"{k} (after)", m) for k, m in self.ceiling_after.items()]
+        )
+
+    def exit_code(self) -> int:
+        return 0 if self.check.get("ok") and not self.failing_routes() else 1
+
+    def render(self) -> str:
+        lines = [f"paysandbox benchmark ({self.meta.get('started', '')})"]
+        for key, value in self.meta.items():
+            if key != "started":
+                lines.append(f"  {key + ':':<11} {value}")
+        header = f"{'':9}{'route':56} {'gen':>10} {'ok/s':>8} {'answered':>9} {'fail%':>6} {'p50 ms':>8} {'p99 ms':>8}"
+        lines += ["", header]
+
+        def row(tag: str, m: Measurement) -> str:
+            p50 = f"{m.p50_ms:.2f}" if m.p50_ms is not None else "-"
+            p99 = f"{m.p99_ms:.2f}" if m.p99_ms is not None else "-"
+            text = f"{tag:9}{m.label[:56]:56} {m.generator:>10} {m.per_second:8.0f} {m.requests:9d} "
+            text += f"{m.failure_ratio * 100:6.2f} {p50:>8} {p99:>8}"
+            if m.failure_ratio > MAX_FAILURE_RATIO:
+                text += f"  FAILED {m.statuses} errors {m.errors} bad body {m.bad_body}"
+            return text
+
+        for key, m in self.ceiling_before.items():
+            lines.append(row("ceiling", m))
+            after = self.ceiling_after.get(key)
+            if after is not None:
+                drift = (after.per_second / m.per_second - 1) * 100 if m.per_second else 0.0
+                lines.append(row("  after", after) + f"  (drift {drift:+.0f}%)")
+        for m in self.rows.values():
+            lines.append(row(m.group, m))
+            if m.users:
+                lines.append(f"{'':9}  users: {m.users}")
+            if "writer" in m.extra:
+                lines.append(f"{'':9}  writer: {m.extra['writer']}")
+        for key, error in self.route_errors.items():
+            lines.append(f"{'':9}{key}: did not run: {error}")
+        lines += [
+            "",
+            f"{'':9}{'in-process ledger (loadtests/bench_ledger.py)':56} {'':>10} {'per s':>8} {'postings':>9}",
+        ]
+        for value in self.ledger.values():
+            lines.append(f"{'ledger':9}{value['name'][:56]:56} {'':>10} {value['per_second']:8.0f} {value['count']:9d}")
+            if value.get("note"):
+                lines.append(f"{'':9}  {value['note']}")
+        c, d = self.ledger.get("c"), self.ledger.get("d")
+        if c and d and d["per_second"]:
+            lines.append(
+                f"{'':9}c / d (1,000 per commit, for reference, no target): {c['per_second'] / d['per_second']:.2f}"
+            )
+        lines += ["", f"{'':9}{'ratio':72} {'value':>7} {'target':>10}  verdict"]
+        for tag, ratio in self.ratios():
+            shown = f"{ratio.value:.2f}" if ratio.value is not None else "n/a"
+            target = f"{'<=' if ratio.at_most else '>='} {ratio.target:g}"
+            lines.append(f"{tag:9}{ratio.label[:72]:72} {shown:>7} {target:>10}  {ratio.verdict}")
+        for key, value in self.extras.items():
+            lines.append(f"{key}: {value}")
+        lines.append("")
+        lines.append(f"ledger invariants (paysandbox check --db <copy>): {'ok' if self.check.get('ok') else 'BROKEN'}")
+        for text in self.check.get("output", "").splitlines():
+            lines.append(f"  {text}")
+        failing = self.failing_routes()
+        shown = ", ".join(failing) if failing else "none"
+        lines.append(f"routes with more than {MAX_FAILURE_RATIO:.0%} failed requests: {shown}")
+        misses = sum(1 for _, r in self.ratios() if r.verdict == "MISS")
+        lines.append(
+            f"paysandbox benchmark: {'PASSED' if self.exit_code() == 0 else 'FAILED'} "
+            f"(targets: {misses} MISS of {len(self.ratios())}; a MISS does not fail the run)"
+        )
+        return "\n".join(lines)
+
+    def as_json(self) -> dict[str, Any]:
+        def dump(m: Measurement) -> dict[str, Any]:
+            data = asdict(m)
+            data["failure_ratio"] = m.failure_ratio
+            data["extra"] = {k: v for k, v in m.extra.items() if k != "wrk_output"}
+            return data
+
+        return {
+            "meta": self.meta,
+            "ceiling_before": {k: dump(m) for k, m in self.ceiling_before.items()},
+            "ceiling_after": {k: dump(m) for k, m in self.ceiling_after.items()},
+            "ceiling_mean": {
+                k: {"per_second": self.ceiling(k, "per_second"), "p99_ms": self.ceiling(k, "p99_ms")}
+                for k in self.ceiling_before
+            },
+            "rows": {k: dump(m) for k, m in self.rows.items()},
+            "route_errors": self.route_errors,
+            "ledger": self.ledger,
+            "ratios": [
+                {
+                    "group": tag,
+                    "label": r.label,
+                    "value": r.value,
+                    "target": r.target,
+                    "at_most": r.at_most,
+                    "verdict": r.verdict,
+                }
+                for tag, r in self.ratios()
+            ],
+            "extras": self.extras,
+            "check": self.check,
+            "failing_routes": self.failing_routes(),
+            "exit_code": self.exit_code(),
+        }
+
+
+# -- the in-process ledger sections (unchanged measures: loadtests/bench_ledger.py) ----------------------
+def run_ledger_sections(report: Report, quick: bool, callers: int) -> None:
+    from loadtests import bench_ledger
+
     postings, plain = LEDGER_SIZES[quick]
-    per_commit = 1_000  # the issue's storage ceiling: 1,000 postings per commit
     sections: list[tuple[str, Callable[[], Any], str]] = [
         ("c", lambda: bench_ledger.bench_in_process(postings, callers), ""),
         (
@@ -298,7 +599,7 @@ def run_ledger_sections(report: Report, quick: bool, callers: int = 64) -> None:
             lambda: bench_ledger.bench_in_process(postings, callers, hot_account=True),
             "every posting touches one hot account (debited with its balance check, or credited)",
         ),
-        ("d", lambda: bench_ledger.bench_plain_sql(plain, per_commit), ""),
+        ("d", lambda: bench_ledger.bench_plain_sql(plain, 1_000), ""),
         (
             "d64",
             lambda: bench_ledger.bench_plain_sql(plain, callers),
@@ -306,91 +607,239 @@ def run_ledger_sections(report: Report, quick: bool, callers: int = 64) -> None:
         ),
         (
             "d_loop",
-            lambda: bench_ledger.bench_post_in_loop(plain, per_commit),
+            lambda: bench_ledger.bench_post_in_loop(plain, 1_000),
             "the writer's own code (post_in, savepoint each) without asyncio: what the seeder gets",
         ),
     ]
     for key, measure, note in sections:
         try:
-            report.rates[key] = _ledger_rate(measure(), note)
+            result = measure()
+            report.ledger[key] = {
+                "name": result.name,
+                "per_second": result.rate,
+                "count": result.postings,
+                "note": note,
+            }
         except Exception as exc:  # one broken section is reported, the others still run
-            report.extras[f"({key}) ledger"] = f"n/a: {type(exc).__name__}: {exc}"
+            report.extras[f"ledger ({key})"] = f"n/a: {type(exc).__name__}: {exc}"
 
 
-def run_seed_section(report: Report, quick: bool) -> None:
+# -- the run ---------------------------------------------------------------------------------------------
+@dataclass
+class Plan:
+    seconds: float
+    warmup: float
+    connections: int
+    threads: int
+    generator: str  # wrk | aiohttp
+    workdir: Path
+    tag: str
+
+
+def drive(plan: Plan, base: str, route: Route) -> Measurement:
+    if route.kind == "http" and plan.generator == "wrk":
+        return run_wrk(
+            base,
+            route,
+            connections=plan.connections,
+            threads=plan.threads,
+            warmup=plan.warmup,
+            seconds=plan.seconds,
+            workdir=plan.workdir,
+            tag=f"{plan.tag}{route.key}",
+        )
+    return run_loadgen(
+        base,
+        route,
+        connections=plan.connections,
+        warmup=plan.warmup,
+        seconds=plan.seconds,
+        workdir=plan.workdir,
+        tag=f"{plan.tag}{route.key}",
+    )
+
+
+def _writer_line(before: dict[str, Any] | None, after: dict[str, Any] | None, seconds: float) -> str | None:
+    if not before or not after:
+        return None
+    batches = after["batches"] - before["batches"]
+    jobs = after["jobs"] - before["jobs"]
+    if not batches or seconds <= 0:
+        return None
+    busy = (after["busy_seconds"] - before["busy_seconds"]) / seconds
+    commit = (after["commit_seconds"] - before["commit_seconds"]) / seconds
+    return f"{jobs / batches:.1f} jobs per batch, busy {busy:.0%}, COMMIT {commit:.0%} (warm-up + measure)"
+
+
+def measure_into(target: dict[str, Measurement], report: Report, plan: Plan, base: str, route: Route) -> None:
+    print(f"  measuring {route.key} ...", file=sys.stderr, flush=True)
+    before = writer_stats(base) if route.write else None
+    started = time.monotonic()
     try:
-        from seeds.bench import seed_rate
-
-        report.extras.update(seed_rate(quick=quick))
-    except Exception as exc:  # reported, not fatal: the other figures still print
-        report.extras["seed generation"] = f"n/a: {type(exc).__name__}: {exc}"
-
-
-async def run_http_sections(args: argparse.Namespace, report: Report, server: ServerProcess) -> None:
-    """(b), (a) and workspace creation against one server subprocess (same process settings for all)."""
-    seconds = 2.0 if args.quick else args.seconds
-    await server.wait_ready()
-    report.rates["b"] = await bench_echo(server, args.connections, seconds)
-    try:
-        before = await writer_stats(server)
-        started = time.perf_counter()
-        report.rates["a"] = await bench_nivo_transfers(server, args.connections, seconds)
-        report.extras.update(writer_summary(before, await writer_stats(server), time.perf_counter() - started))
-    except Exception as exc:  # a missing route is reported, not fatal
-        report.extras["(a) HTTP transfers"] = f"n/a: {type(exc).__name__}: {exc}"
-    try:
-        report.extras.update(await bench_workspaces(server, 3 if args.quick else 10))
-    except Exception as exc:
-        report.extras["workspace creation"] = f"n/a: {type(exc).__name__}: {exc}"
+        result = drive(plan, base, route)
+    except Exception as exc:  # reported (and failing the run), the other routes still run
+        report.route_errors[route.key] = f"{type(exc).__name__}: {exc}"[:500]
+        return
+    if route.write:
+        line = _writer_line(before, writer_stats(base), time.monotonic() - started)
+        if line:
+            result.extra["writer"] = line
+        result.extra["quiesce_seconds"] = round(quiesce(base), 2)
+    target[route.key] = result
 
 
-def run(args: argparse.Namespace) -> Report:
-    """Every section in turn: HTTP (server subprocess), then in-process ledger and storage, then seeding.
-
-    The in-process sections run after the server has stopped so they do not share the CPU with it.
-    """
-    report = Report()
-    workdir = Path(tempfile.mkdtemp(prefix="paysandbox-bench-"))
-    try:
-        server = ServerProcess(workdir)
-        try:
-            asyncio.run(run_http_sections(args, report, server))
-        finally:
-            server.stop()
-        if server.db.exists():
-            from app.core.ledger.invariants import check_file
-
-            check = check_file(server.db)
-            report.extras["ledger invariants after the HTTP run"] = "ok" if check.ok else check.render()
-        run_ledger_sections(report, args.quick, args.connections)
-        if not args.no_seed:
-            run_seed_section(report, args.quick)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    return report
-
-
-def as_json(report: Report) -> dict[str, Any]:
+def server_env(workdir: Path, log_level: str) -> dict[str, str]:
+    """One environment for both servers (the bare app reads the same uvicorn flags from it)."""
     return {
-        "rates": {k: asdict(v) for k, v in report.rates.items()},
-        "ratios": {"a/b": report.ratio("a", "b"), "c/d": report.ratio("c", "d"), "c/d64": report.ratio("c", "d64")},
-        "extras": report.extras,
+        **os.environ,
+        "PAYSANDBOX_RATE_LIMITS": "false",
+        "PAYSANDBOX_LOG_LEVEL": log_level,
+        "PAYSANDBOX_BCRYPT_ROUNDS": "4",  # registration in the setup only; no measured route hashes
+        "PAYSANDBOX_CONTROL_TOKEN": "",
+        "PAYSANDBOX_WORKSPACES_DIR": str(workdir / "workspaces"),
+        "PYTHONUNBUFFERED": "1",
     }
+
+
+def run(args: argparse.Namespace) -> tuple[Report, int]:
+    report = Report()
+    wrk = wrk_version() if args.generator in ("auto", "wrk") else None
+    if args.generator == "wrk" and wrk is None:
+        print("paysandbox benchmark: --generator wrk but wrk is not on PATH", file=sys.stderr)
+        return report, 2
+    generator = "wrk" if wrk else "aiohttp"
+    threads = min(args.wrk_threads or args.connections, args.connections)
+    workdir = Path(tempfile.mkdtemp(prefix="paysandbox-bench-"))
+    plan = Plan(args.seconds, args.warmup, args.connections, threads, generator, workdir, f"b{os.getpid()}")
+    env = server_env(workdir, args.log_level)
+    options, source = bare_app.uvicorn_options(env)
+    if generator == "wrk":
+        if threads == args.connections:
+            per = "one connection per thread: each write connection is its own user for the whole run"
+        else:
+            per = (
+                f"{args.connections // threads} connections per thread, cycling through that thread's users in "
+                "request(): a connection does not keep one user"
+            )
+        http = f"{wrk} with loadtests/wrk/requests.lua, wrk -t{threads} -c{args.connections} ({per})"
+    else:
+        http = (
+            f"aiohttp (wrk not on PATH or --generator aiohttp), python -m loadtests.loadgen in a subprocess, "
+            f"{args.connections} connections, one session and user per connection"
+        )
+    report.meta.update(
+        started=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        generator=http,
+        websocket=f"aiohttp client, python -m loadtests.loadgen in a subprocess, {args.connections} sockets",
+        timing=f"warm-up {plan.warmup:g} s then {plan.seconds:g} s measured per route, every route in turn",
+        uvicorn=f"both servers, from {source}: {bare_app.describe_options(options)}",
+        ceiling="python -m loadtests.bare_app (loadtests/bare_app.py), its own process",
+        project=f"{' '.join(paysandbox_command())} serve on a copy of {Path(args.example).name}, its own process, "
+        "PAYSANDBOX_RATE_LIMITS=false, PAYSANDBOX_BCRYPT_ROUNDS=4 (setup logins only), scheduler on",
+        machine=f"{os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at start",
+    )
+    servers: list[Server] = []
+    try:
+        try:
+            port = free_port()
+            bare_command = [sys.executable, "-m", "loadtests.bare_app", "--port", str(port)]
+            bare = Server("the bare app", bare_command, env, workdir / "bare.log", port)
+            servers.append(bare)
+            facts = prepare_database(Path(args.example), workdir / "bench.db", args.history)
+            report.meta["history"] = (
+                f"{facts.postings:,} postings by post_in in {facts.build_seconds:.1f} s: {facts.big.number} "
+                f"({facts.big.entries:,} entries, {facts.big.email}), {facts.small.number} "
+                f"({facts.small.entries:,} entries, {facts.small.email})"
+            )
+            port = free_port()
+            project_command = paysandbox_command() + ["serve", "--host", "127.0.0.1", "--port", str(port)]
+            project_command += ["--db", str(facts.db), "--workspaces-dir", str(workdir / "workspaces")]
+            project = Server("paysandbox serve", project_command, env, workdir / "project.log", port)
+            servers.append(project)
+            bare.wait_ready(bare_app.GET_PATH)
+            project.wait_ready("/api/health")
+            users = asyncio.run(prepare_users(project.base, args.connections, facts))
+        except (SetupError, OSError, aiohttp.ClientError) as exc:  # OSError: TimeoutError too
+            print(f"paysandbox benchmark: setup failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            print(f"paysandbox benchmark: logs kept in {workdir}", file=sys.stderr)
+            return report, 2
+        report.meta["users"] = (
+            f"{args.connections} Nivo (Nivo transfers, T-Wallet sends, Cashier reads), {args.connections} Tribble, "
+            f"{args.connections} Drop users registered and funded through the platforms' routes, tokens from "
+            f"POST /_sandbox/tokens, in {users.seconds:.1f} s"
+        )
+        quiesce(project.base)  # the setup's trailing work (card fundings, events) does not overlap the ceiling
+        ceiling = ceiling_routes(users, args.connections)
+        for route in ceiling:
+            measure_into(report.ceiling_before, report, plan, bare.base, route)
+        for route in project_routes(users, facts, args.connections):
+            measure_into(report.rows, report, plan, project.base, route)
+        project.stop()
+        check = subprocess.run(
+            paysandbox_command() + ["check", "--db", str(facts.db)], cwd=REPO, capture_output=True, text=True
+        )
+        report.check = {"ok": check.returncode == 0, "output": (check.stdout + check.stderr).strip()}
+        for route in ceiling:
+            measure_into(report.ceiling_after, report, plan, bare.base, route)
+    finally:
+        for server in reversed(servers):
+            server.stop()
+    run_ledger_sections(report, args.quick, args.connections)
+    if args.seed_rate:
+        try:
+            from seeds.bench import seed_rate
+
+            report.extras.update(seed_rate(quick=args.quick))
+        except Exception as exc:
+            report.extras["seed generation"] = f"n/a: {type(exc).__name__}: {exc}"
+    code = report.exit_code()
+    if code == 0 and not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+    else:
+        report.extras["scratch directory (database, server logs, generator inputs)"] = str(workdir)
+    return report, code
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=10.0, help="duration of each HTTP section")
-    parser.add_argument("--connections", type=int, default=64, help="concurrent HTTP connections and ledger callers")
+    parser.add_argument("--seconds", type=float, default=None, help="measured seconds per route (5; --quick: 1)")
+    parser.add_argument("--warmup", type=float, default=None, help="warm-up seconds per route (1; --quick: 0.3)")
+    parser.add_argument("--connections", type=int, default=64, help="connections (and users per write route)")
     parser.add_argument("--quick", action="store_true", help="short run (proves the benchmark works)")
-    parser.add_argument("--no-seed", action="store_true", help="skip the seed generation rate (minutes at full size)")
-    parser.add_argument("--json", default=None, help="also write the figures as JSON to this file")
+    parser.add_argument("--generator", choices=("auto", "wrk", "aiohttp"), default="auto", help="HTTP load generator")
+    parser.add_argument("--wrk-threads", type=int, default=None, help="wrk threads (default: one per connection)")
+    parser.add_argument("--history", type=int, default=100_000, help="ledger entries of the r3 account")
+    parser.add_argument("--log-level", default="warning", help="PAYSANDBOX_LOG_LEVEL of both servers")
+    parser.add_argument(
+        "--example", default=None, help="example database to copy (default: PAYSANDBOX_EXAMPLE_DB, sandbox.db.example)"
+    )
+    parser.add_argument("--seed-rate", action="store_true", help="also measure the seed generation rate (minutes)")
+    parser.add_argument(
+        "--no-seed", action="store_true", help=argparse.SUPPRESS
+    )  # the default now; kept for old scripts
+    parser.add_argument("--keep", action="store_true", help="keep the scratch directory even when the run passes")
+    parser.add_argument("--json", default=None, help="also write every figure as JSON to this file")
     args = parser.parse_args(argv)
-    report = run(args)
+    if args.example is None:
+        from app.settings import Settings
+
+        args.example = str(Settings.load().example_db)
+    if args.seconds is None:
+        args.seconds = 1.0 if args.quick else 5.0
+    if args.warmup is None:
+        args.warmup = 0.3 if args.quick else 1.0
+    if args.history < SMALL_HISTORY or args.connections < 2:
+        parser.error(f"--history must be at least {SMALL_HISTORY} and --connections at least 2")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind: the finally blocks stop both servers
+    started = time.monotonic()
+    report, code = run(args)
+    if code == 2:
+        return 2
+    report.extras["benchmark wall time"] = f"{time.monotonic() - started:.0f} s"
     print(report.render())
     if args.json:
-        Path(args.json).write_text(json.dumps(as_json(report), indent=2))
-    return 0
+        Path(args.json).write_text(json.dumps(report.as_json(), indent=2))
+    return code
 
 
 if __name__ == "__main__":

@@ -328,6 +328,10 @@ class Database:
         self.writer = Writer(self.path, batch_max, checkpoint_pages=checkpoint_pages, restart_pages=restart_pages)
         self._read_connections = max(1, read_connections)
         self._readers: Readers | None = None
+        # peek(): one read-only connection per calling thread (the event loop's), opened on first use.
+        self._inline = threading.local()
+        self._inline_conns: list[sqlite3.Connection] = []
+        self._inline_lock = threading.Lock()
         self.opened = False
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -350,6 +354,11 @@ class Database:
         if self._readers is not None:
             self._readers.close()
             self._readers = None
+        with self._inline_lock:
+            inline, self._inline_conns = self._inline_conns, []
+            self._inline = threading.local()
+        for conn in inline:
+            conn.close()
         # Last: the writer's connection is then the last one open, so SQLite checkpoints and removes the WAL.
         self.writer.close()
 
@@ -380,6 +389,28 @@ class Database:
         self._readers.put((fn, future, loop))
         return future
 
+    def peek(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn(conn)`` right here, on this thread's own read-only connection, in one read transaction.
+
+        For the request path's O(1) reads (an account by id, a newest entry, a user row): an indexed
+        lookup costs a few microseconds, far less than handing it to a reader thread and back
+        (a queue put, a thread wake-up, ``call_soon_threadsafe``). Anything that scans (statements,
+        lists, exports) goes through ``read`` so it never holds the event loop.
+        """
+        if not self.opened:
+            raise RuntimeError("database is not open")
+        conn: sqlite3.Connection | None = getattr(self._inline, "conn", None)
+        if conn is None:
+            conn = connect(self.path, read_only=True)
+            with self._inline_lock:
+                self._inline_conns.append(conn)
+            self._inline.conn = conn
+        conn.execute("BEGIN")
+        try:
+            return fn(conn)
+        finally:
+            conn.execute("COMMIT")
+
     async def fetchone(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
         return await self.read(lambda c: c.execute(sql, params).fetchone())
 
@@ -388,7 +419,7 @@ class Database:
 
     async def latency_ms(self) -> float:
         start = time.perf_counter()
-        await self.fetchone("SELECT 1")
+        self.peek(lambda c: c.execute("SELECT 1").fetchone())
         return (time.perf_counter() - start) * 1000.0
 
     # -- whole-file copies (snapshots, workspaces) -----------------------------------------

@@ -89,3 +89,19 @@ async def test_reader_threads_start_on_demand_up_to_the_limit(tmp_path: Path) ->
     assert readers() == 0
     with pytest.raises(RuntimeError):
         await database.fetchone("SELECT 1")
+
+
+async def test_peek_reads_in_place_what_the_writer_committed(tmp_path: Path) -> None:
+    db = Database(tmp_path / "peek.db")
+    db.open()
+    try:
+        await db.write(lambda c: c.execute("INSERT INTO sandbox_state (key, value) VALUES ('k', 'v1')"))
+        assert db.peek(lambda c: c.execute("SELECT value FROM sandbox_state WHERE key = 'k'").fetchone()[0]) == "v1"
+        await db.write(lambda c: c.execute("UPDATE sandbox_state SET value = 'v2' WHERE key = 'k'"))
+        assert db.peek(lambda c: c.execute("SELECT value FROM sandbox_state WHERE key = 'k'").fetchone()[0]) == "v2"
+        with pytest.raises(sqlite3.OperationalError):  # read-only
+            db.peek(lambda c: c.execute("DELETE FROM sandbox_state"))
+    finally:
+        db.close()
+    with pytest.raises(RuntimeError, match="not open"):
+        db.peek(lambda c: c.execute("SELECT 1"))

@@ -22,7 +22,7 @@ from app.core.ledger.invariants import InvariantReport, check_connection
 from app.core.ledger.journals import journal_by_key_in, journal_by_receipt_in, journal_in
 from app.core.ledger.models import Account, Entry, Hold, Journal, Leg, Statement
 from app.core.ledger.postings import OnPosted, post_in
-from app.core.ledger.statements import entries_in, statement_in
+from app.core.ledger.statements import entries_in, last_entry_in, statement_in
 from app.core.scheduler import Job, Scheduler
 from app.db.database import Database
 
@@ -68,14 +68,15 @@ class LedgerService:
         result: Account = await self.db.write(lambda c: acc.system_account_in(c, self.clock.time(), name, currency))
         return result
 
+    # Lookups by key touch O(1) rows (an owner holds a handful of accounts): read in place (Database.peek).
     async def get_account(self, account_id: int) -> Account | None:
-        return await self.db.read(lambda c: acc.get_account_in(c, account_id))
+        return self.db.peek(lambda c: acc.get_account_in(c, account_id))
 
     async def get_account_by_number(self, number: str) -> Account | None:
-        return await self.db.read(lambda c: acc.get_account_by_number_in(c, number))
+        return self.db.peek(lambda c: acc.get_account_by_number_in(c, number))
 
     async def accounts_of(self, owner_type: str, owner_id: int | None, *, purpose: str | None = None) -> list[Account]:
-        return await self.db.read(lambda c: acc.accounts_of_in(c, owner_type, owner_id, purpose=purpose))
+        return self.db.peek(lambda c: acc.accounts_of_in(c, owner_type, owner_id, purpose=purpose))
 
     async def set_account_flags(
         self, account_id: int, *, active: bool | None = None, locked: bool | None = None
@@ -87,7 +88,11 @@ class LedgerService:
 
     async def balance(self, account_id: int) -> Account:
         """Balance, available, pending debit/credit, last transaction time (one indexed row)."""
-        return await self.db.read(lambda c: acc.require_account_in(c, account_id))
+        return self.db.peek(lambda c: acc.require_account_in(c, account_id))
+
+    async def last_entry(self, account_id: int) -> Entry | None:
+        """The account's newest entry (one index step, whatever the history)."""
+        return self.db.peek(lambda c: last_entry_in(c, account_id))
 
     # -- postings ----------------------------------------------------------------------------
     async def post(

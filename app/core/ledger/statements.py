@@ -49,6 +49,15 @@ def entries_in(
     return [entry_from_row(r) for r in rows], int(total)
 
 
+def last_entry_in(conn: sqlite3.Connection, account_id: int) -> Entry | None:
+    """An account's newest entry: one step down the (account_id, created_at, id) index, whatever its history."""
+    row = conn.execute(
+        f"SELECT {ENTRY_COLUMNS} {ENTRY_FROM} WHERE e.account_id = ? ORDER BY e.created_at DESC, e.id DESC LIMIT 1",
+        (account_id,),
+    ).fetchone()
+    return None if row is None else entry_from_row(row)
+
+
 def statement_in(
     conn: sqlite3.Connection,
     account_id: int,

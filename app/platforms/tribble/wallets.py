@@ -13,6 +13,7 @@ from app.core.clock import iso
 from app.core.errors import DomainError
 from app.core.identity.models import Principal
 from app.core.ledger.models import Account, Journal, Leg
+from app.core.ledger.statements import last_entry_in
 from app.core.money import normalize_currency, parse_amount
 from app.platforms.tribble import events, payment_methods, payments
 from app.platforms.tribble.errors import TribbleError, invalid
@@ -67,19 +68,19 @@ async def owned_wallet(sandbox: Sandbox, caller: Principal, wallet: str, field: 
     return account
 
 
-async def _last_transaction(sandbox: Sandbox, account: Account) -> LastTransaction | None:
-    entries, _total = await sandbox.ledger.entries(account.id, limit=1, newest_first=True)
-    if not entries:
+def _last_transaction_in(conn: sqlite3.Connection, account_id: int) -> LastTransaction | None:
+    """The wallet's newest entry and the Tribble record it belongs to: O(1) rows whatever the history."""
+    entry = last_entry_in(conn, account_id)
+    if entry is None:
         return None
-    entry = entries[0]
-    row = await sandbox.db.fetchone(
-        "SELECT id FROM tribble_transactions WHERE journal_id = ? UNION ALL"
-        " SELECT id FROM tribble_topups WHERE journal_id = ? UNION ALL"
-        " SELECT id FROM tribble_refunds WHERE journal_id = ? LIMIT 1",
-        (entry.journal_id, entry.journal_id, entry.journal_id),
-    )
+    row = conn.execute(
+        "SELECT id FROM tribble_transactions WHERE journal_id = ?1 UNION ALL"
+        " SELECT id FROM tribble_topups WHERE journal_id = ?1 UNION ALL"
+        " SELECT id FROM tribble_refunds WHERE journal_id = ?1 LIMIT 1",
+        (entry.journal_id,),
+    ).fetchone()
     return LastTransaction(
-        transaction_id=row["id"] if row else entry.receipt_code,
+        transaction_id=row[0] if row else entry.receipt_code,
         amount=amount(entry.amount, entry.currency),
         type="CREDIT" if entry.side == "DR_CR_CREDIT" else "DEBIT",
         timestamp=iso(entry.created_at),
@@ -94,7 +95,7 @@ async def render_wallet(sandbox: Sandbox, account: Account, owner_uuid: str) -> 
         currency=account.currency,
         status=wallet_status(account),
         created_at=iso(account.created_at),
-        last_transaction=await _last_transaction(sandbox, account),
+        last_transaction=sandbox.db.peek(lambda conn: _last_transaction_in(conn, account.id)),
         available_balance=amount(account.available, account.currency),
     )
 

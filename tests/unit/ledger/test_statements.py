@@ -42,3 +42,25 @@ async def test_statement_for_a_period(ledger: LedgerService) -> None:
     assert all(e.account_number == wallet.number and e.receipt_code.startswith("RCP-2026-") for e in page)
     with pytest.raises(NotFound):
         await ledger.statement(9_999)
+
+
+async def test_last_entry_is_the_newest_and_one_index_step(ledger: LedgerService) -> None:
+    wallet = await ledger.open_account("user", 1, "USD")
+    settlement = await ledger.system_account("settlement", "USD")
+    assert await ledger.last_entry(wallet.id) is None
+    await ledger.post("TRANSACTION_TYPE_DEPOSIT", [Leg(settlement.id, wallet.id, 1_000)])
+    await ledger.post("TRANSACTION_TYPE_WITHDRAWAL", [Leg(wallet.id, settlement.id, 200)], description="same instant")
+    newest = await ledger.last_entry(wallet.id)
+    assert newest is not None and (newest.side, newest.amount, newest.description) == (DEBIT, 200, "same instant")
+    # The plan walks ix_entries_account backwards: no count, no scan, no sort of the account's history.
+    plan = ledger.db.peek(
+        lambda c: " | ".join(
+            str(r[3])
+            for r in c.execute(
+                "EXPLAIN QUERY PLAN SELECT e.id FROM entries e JOIN accounts a ON a.id = e.account_id"
+                " WHERE e.account_id = ? ORDER BY e.created_at DESC, e.id DESC LIMIT 1",
+                (wallet.id,),
+            )
+        )
+    )
+    assert "ix_entries_account" in plan and "TEMP B-TREE" not in plan, plan
