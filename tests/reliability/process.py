@@ -22,9 +22,16 @@ from tests.support.server import free_port
 
 class ServerProcess:
     def __init__(
-        self, db: Path, *, rate_limits: bool = False, log_path: Path | None = None, log_level: str = "info"
+        self,
+        db: Path,
+        *,
+        rate_limits: bool = False,
+        log_path: Path | None = None,
+        log_level: str = "info",
+        access_log: bool = False,
     ) -> None:
         self.log_level = log_level
+        self.access_log = access_log
         self.db = db
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -41,6 +48,7 @@ class ServerProcess:
             PAYSANDBOX_EXAMPLE_DB=str(self.db.parent / "no-example.db"),
             PAYSANDBOX_WORKSPACES_DIR=str(self.db.parent / "workspaces"),
             PAYSANDBOX_LOG_LEVEL=self.log_level,
+            PAYSANDBOX_ACCESS_LOG="true" if self.access_log else "false",
             PYTHONUNBUFFERED="1",
         )
         return env

@@ -62,7 +62,7 @@ async def test_no_secret_in_responses_logs_or_database(tmp_path: Path) -> None:
         await resp.aread()
         bodies.append((f"{resp.request.method} {resp.request.url.path}", resp.text))
 
-    server = ServerProcess(db, log_level="debug").start()
+    server = ServerProcess(db, log_level="debug", access_log=True).start()  # the access log is opt-in
     try:
         async with httpx.AsyncClient(base_url=server.base_url, timeout=30, event_hooks={"response": [keep]}) as http:
             drop_email = f"sec.drop.{tag}@example.com"
