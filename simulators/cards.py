@@ -16,6 +16,7 @@ from typing import Any
 from app.core.card_numbers import luhn_check_digit
 from app.core.clock import SandboxClock
 from app.core.errors import NotFound, ValidationFailed
+from app.core.numbers import INT64_MIN, ascii_digits, strict_int
 from simulators import magic
 
 # (brand, [(low, high)] ranges over the first 6 digits), checked in order: Verve before Discover.
@@ -33,7 +34,7 @@ _LENGTHS = {"AMEX": (15,), "DINERS": (14, 16), "VISA": (13, 16, 19), "VERVE": (1
 
 
 def luhn_ok(number: str) -> bool:
-    if not number.isdigit() or len(number) < 12:
+    if not ascii_digits(number) or len(number) < 12:
         return False
     return int(luhn_check_digit(number[:-1])) == int(number[-1])
 
@@ -47,7 +48,7 @@ def luhn_complete(partial: str) -> str:
 
 
 def brand_of(number: str) -> str:
-    if len(number) < 6 or not number[:6].isdigit():
+    if len(number) < 6 or not ascii_digits(number[:6]):
         return "UNKNOWN"
     bin6 = int(number[:6])
     for brand, ranges in _BRANDS:
@@ -110,12 +111,10 @@ def inspect(number: object) -> CardInfo:
 
 
 def _int(value: object, what: str, code: str) -> int:
-    if isinstance(value, bool):
+    number = strict_int(value.strip() if isinstance(value, str) else value, minimum=INT64_MIN)
+    if number is None:
         raise ValidationFailed(f"Your card's {what} is invalid.", code=code)
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        raise ValidationFailed(f"Your card's {what} is invalid.", code=code) from None
+    return number
 
 
 class CardProcessor:
@@ -153,7 +152,7 @@ class CardProcessor:
             raise ValidationFailed("Your card has expired.", code="expired_card")
         cvc = str(cvv if cvv is not None else "").strip()
         wanted = 4 if info.brand == "AMEX" else 3
-        if not cvc.isdigit() or len(cvc) != wanted:
+        if not ascii_digits(cvc) or len(cvc) != wanted:
             raise ValidationFailed("Your card's security code is invalid.", code="invalid_cvc")
         return info, month, year
 

@@ -11,6 +11,7 @@ from litestar.params import QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from app.core.events import Event
+from app.core.numbers import INT64_MAX
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 from app.sandbox import snapshots
@@ -109,7 +110,7 @@ class EventController(Controller):
     async def list_events(
         self,
         sandbox: SandboxDep,
-        after: Annotated[int, QueryParameter(ge=0, description="only events with a larger id")] = 0,
+        after: Annotated[int, QueryParameter(ge=0, le=INT64_MAX, description="only events with a larger id")] = 0,
         event_type: Annotated[str | None, QueryParameter(name="type", description="exact event type")] = None,
         user: Annotated[str | None, QueryParameter(description="email, numeric id or uuid")] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,

@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from app.core.errors import NotFound
+from app.core.numbers import strict_int
 from app.sandbox.errors import ServiceUnavailable
 
 if TYPE_CHECKING:
@@ -49,8 +50,9 @@ async def find_user(sandbox: Sandbox, ref: str | int) -> Any:
     ids = identity(sandbox)
     user = None
     text = str(ref).strip()
-    if isinstance(ref, int) or text.isdigit():
-        user = await ids.get_user(int(text))
+    user_id = strict_int(ref if isinstance(ref, int) else text, minimum=1)  # "²", "١", 2**63: no id, no user
+    if user_id is not None:
+        user = await ids.get_user(user_id)
     elif "@" in text:
         user = await ids.by_email(text)
     elif _UUID.match(text):

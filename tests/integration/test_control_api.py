@@ -385,6 +385,44 @@ async def test_kyc_totp_and_user_lookup(client: AsyncTestClient) -> None:
     assert_error(await client.post(f"/_sandbox/users/{user.email}/kyc", json={"status": "maybe"}), 400)
 
 
+# -- numbers: ids and integers are ASCII digits inside SQLite's 64-bit range ----------------------
+async def test_mint_token_for_a_numeric_email_beyond_64_bits_is_a_404(client: AsyncTestClient) -> None:
+    body = {"email": "999999999999999999999999999999", "expires_in": 79074}  # found by Schemathesis: was a 500
+    assert_error(await client.post("/_sandbox/tokens", json=body), 404, "user_not_found")
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "%C2%B2",  # "²": str.isdigit() says yes, int() says no (was a 500)
+        "%D9%A1",  # Arabic-Indic "١" and fullwidth "１": int() reads 1, but an id is ASCII digits
+        "%EF%BC%91",
+        "9223372036854775808",  # 2**63: beyond SQLite's integers (was a 500)
+        "9" * 5000,  # beyond int()'s 4300-digit limit
+        "-1",
+    ],
+)
+async def test_user_refs_that_are_not_ascii_64_bit_ids_are_404(client: AsyncTestClient, ref: str) -> None:
+    await make_user(box_of(client))  # user 1 exists: "١" must not find it
+    assert_error(await client.post(f"/_sandbox/users/{ref}/totp"), 404, "user_not_found")
+    assert_error(await client.get(f"/_sandbox/users/{ref}"), 404, "user_not_found")
+    assert_error(await client.get("/_sandbox/events", params={"user": ref}), 404, "user_not_found")
+
+
+async def test_event_log_after_beyond_64_bits_is_a_400(client: AsyncTestClient) -> None:
+    resp = await client.get("/_sandbox/events?limit=901&after=2520912042583205657387728896")  # was a 500
+    assert_error(resp, 400, "validation_error")
+    assert (await client.get("/_sandbox/events", params={"after": 2**63 - 1})).json() == {"events": []}
+
+
+@pytest.mark.parametrize("user", [2**63, 2**70, -(2**63) - 1, -1])
+async def test_json_integer_users_beyond_64_bits_are_404(client: AsyncTestClient, user: int) -> None:
+    emit = await client.post("/_sandbox/events/emit", json={"user": user, "platform": "drop", "type": "x"})
+    assert_error(emit, 404, "user_not_found")
+    hook = await client.post("/_sandbox/webhooks/endpoints", json={"url": "http://example.com/hook", "user": user})
+    assert_error(hook, 404, "user_not_found")
+
+
 # -- events, settings, console --------------------------------------------------------------------
 async def test_emit_publishes_on_the_bus_and_the_log(client: AsyncTestClient) -> None:
     sandbox = box_of(client)

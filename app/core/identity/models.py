@@ -22,7 +22,7 @@ ACCOUNT_TYPES = ("individual", "business")
 ROLES = ("user", "merchant", "admin", "user_admin")
 OTP_CHANNELS = ("email", "sms", "whatsapp", "user_admin")
 
-_TWALLET_ACCOUNT = re.compile(r"^TW(\d{10})$")
+_TWALLET_ACCOUNT = re.compile(r"^TW([0-9]{10})$")  # ASCII: "\d" also matches "١"
 
 
 def drop_id_for(uuid: str) -> str:

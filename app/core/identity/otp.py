@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pyotp
 
 from app.core.identity.models import OtpChallenge, VerificationToken
+from app.core.numbers import ascii_digits
 
 OTP_DIGITS = 6
 OTP_TTL = 180
@@ -170,7 +171,7 @@ def totp_counter_for(secret: str, code: str, now: float, window: int = 1) -> int
     """The time-step counter ``code`` is valid for at ``now`` (+/- ``window`` steps), else None."""
     totp = pyotp.TOTP(secret)
     code = str(code or "").strip()
-    if not code.isdigit() or len(code) != totp.digits:
+    if not ascii_digits(code) or len(code) != totp.digits:
         return None
     current = int(now) // totp.interval
     for counter in range(current - window, current + window + 1):

@@ -33,6 +33,7 @@ from app.core.identity.models import (
     user_id_from_twallet_account,
 )
 from app.core.identity.passwords import hash_password, verify_password
+from app.core.numbers import strict_int
 from app.db.database import Database
 
 _CLAIMS_CACHE_SIZE = 4096
@@ -163,10 +164,8 @@ class IdentityService:
         return await self.db.read(lambda conn: usr.get_by(conn, column, value))
 
     async def get_user(self, user_id: int) -> User | None:
-        try:
-            return await self._get("id", int(user_id))
-        except (TypeError, ValueError):
-            return None
+        found = strict_int(user_id, minimum=1)  # 2**63 is no id (SQLite would overflow), "١" is not 1
+        return None if found is None else await self._get("id", found)
 
     async def by_uuid(self, uuid: str) -> User | None:
         return await self._get("uuid", str(uuid).lower())

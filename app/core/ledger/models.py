@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from app.core.numbers import ascii_digits
+
 DEBIT = "DR_CR_DEBIT"
 CREDIT = "DR_CR_CREDIT"
 SIDES = {"D": DEBIT, "C": CREDIT}
@@ -175,7 +177,7 @@ def receipt_code(journal_id: int, created_at: float) -> str:
 def journal_id_from_receipt(code: str) -> int | None:
     """The journal id a receipt code names (verify by recomputing ``receipt_code``), None if malformed."""
     parts = code.strip().split("-")
-    if len(parts) != 3 or parts[0].upper() != "RCP" or len(parts[2]) != 18 or not parts[2].isdigit():
+    if len(parts) != 3 or parts[0].upper() != "RCP" or len(parts[2]) != 18 or not ascii_digits(parts[2]):
         return None
     plain = ((int(parts[2]) - _ADD) * _INV) % _MOD
     return plain % 10**10

@@ -14,6 +14,7 @@ from app.core.errors import InsufficientFunds
 from app.core.events import Event
 from app.core.ledger.models import Leg
 from app.core.money import convert, parse_amount
+from app.core.numbers import strict_int
 from app.platforms.cashier import render, schemas
 from app.platforms.cashier.errors import ACCOUNT_NOT_FOUND, CashierError
 from app.platforms.cashier.session import Reply, Session, settled
@@ -21,10 +22,9 @@ from app.platforms.cashier.wallets import currency_of, insufficient_balance, wal
 
 
 async def _recipient(session: Session, value: str | int) -> int:
-    text = str(value).strip()
-    if not text.isdigit():
+    user_id = strict_int(value if isinstance(value, int) else value.strip())
+    if user_id is None:
         raise CashierError("to_user_id must be a numeric user id")
-    user_id = int(text)
     if user_id == session.user_id:
         raise CashierError("cannot transfer to yourself")
     user = await session.sandbox.identity.get_user(user_id)

@@ -11,6 +11,7 @@ from litestar import Request
 
 from app.core.errors import ValidationFailed
 from app.core.money import parse_amount
+from app.core.numbers import strict_int
 from app.platforms.drop.errors import DropError, bad_request, field_error, validation_error
 
 EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
@@ -120,10 +121,10 @@ def _code(status: int) -> str:
 
 
 def page_params(page: str | None, limit: str | None, *, default_limit: int, max_limit: int) -> tuple[int, int]:
-    """page >= 1; 1 <= limit <= max_limit. Non-numbers are 400 bad_request; out of range is clamped."""
-    try:
-        p = int(page) if page not in (None, "") else 1
-        lim = int(limit) if limit not in (None, "") else default_limit
-    except ValueError:
-        raise bad_request("page and limit must be integers") from None
-    return min(max(1, p), MAX_PAGE), min(max(1, lim), max_limit)
+    """page >= 1; 1 <= limit <= max_limit. Non-numbers (not ASCII digits) are 400 bad_request; out of range,
+    however far, is clamped."""
+    p = strict_int(page, minimum=1, maximum=MAX_PAGE, clamp=True) if page not in (None, "") else 1
+    lim = strict_int(limit, minimum=1, maximum=max_limit, clamp=True) if limit not in (None, "") else default_limit
+    if p is None or lim is None:
+        raise bad_request("page and limit must be integers")
+    return p, lim

@@ -19,6 +19,7 @@ from litestar.di import Provide
 from app.core.card_numbers import luhn_check_digit
 from app.core.clock import utc_from_ts
 from app.core.money import exponent, parse_amount
+from app.core.numbers import ascii_digits
 from app.platforms.nivo import render
 from app.platforms.nivo import schemas as s
 from app.platforms.nivo.auth import NivoCaller, provide_caller
@@ -36,7 +37,7 @@ CVV_MESSAGE = "Save your card details securely. CVV will not be shown again."
 
 
 def luhn_valid(number: str) -> bool:
-    return number.isdigit() and luhn_check_digit(number[:-1]) == number[-1]
+    return ascii_digits(number) and luhn_check_digit(number[:-1]) == number[-1]
 
 
 def new_card_number() -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from app.core.clock import iso
 from app.core.errors import DomainError
+from app.core.numbers import ascii_digits
 from app.platforms.nivo import schemas as s
 from app.platforms.nivo.errors import NivoError
 from app.runtime import Sandbox
@@ -98,7 +99,7 @@ async def verify(sandbox: Sandbox, user_id: int, verification_id: str, otp: str)
         raise NivoError("CONFLICT", f"Verification is already {row['status']}")
     if row["expires_at"] <= sandbox.clock.time():
         raise NivoError("VERIFICATION_EXPIRED", "Verification has expired; start the operation again")
-    if not isinstance(otp, str) or not otp.isdigit() or len(otp) != 6:
+    if not isinstance(otp, str) or not ascii_digits(otp) or len(otp) != 6:
         raise NivoError("INVALID_OTP", "OTP must be 6 digits")
     token = await sandbox.identity.verify_otp(user_id, row["operation_type"], otp, challenge_id=verification_id)
 

@@ -7,6 +7,7 @@ import secrets
 from app.core.clock import iso
 from app.core.identity.models import User
 from app.core.money import to_float
+from app.core.numbers import strict_int
 
 WALLET_PREFIX = "wallet-"
 
@@ -31,8 +32,7 @@ def wallet_id(account_id: int) -> str:
 def account_id_of_wallet(wallet: str) -> int | None:
     if not wallet.startswith(WALLET_PREFIX):
         return None
-    digits = wallet[len(WALLET_PREFIX) :]
-    return int(digits) if digits.isdigit() and len(digits) < 18 else None
+    return strict_int(wallet[len(WALLET_PREFIX) :])
 
 
 def kyc_status(user: User) -> str:

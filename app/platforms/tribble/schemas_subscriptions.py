@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 
+from app.core.numbers import INT64_MAX
 from app.platforms.tribble.schemas import Amount, Base, Pagination, Period
 
 
@@ -18,7 +21,7 @@ class PlanIn(Base):
     trial_period_days: int = 0
     trial_amount: Amount = 0
     setup_fee: Amount = 0
-    max_charges: int | None = None
+    max_charges: Annotated[int, msgspec.Meta(le=INT64_MAX)] | None = None  # beyond it SQLite overflows
     merchant_id: str | None = None
 
 

@@ -12,6 +12,7 @@ from litestar.params import Parameter, QueryParameter
 from app.core.errors import ValidationFailed
 from app.core.identity.models import User
 from app.core.money import parse_amount
+from app.core.numbers import INT64_MAX, INT64_MIN
 from app.platforms.twallet import contacts, render, sends
 from app.platforms.twallet import schemas as s
 from app.platforms.twallet.auth import provide_user, require_token
@@ -131,7 +132,9 @@ class ProfileController(Controller):
         self,
         sandbox: SandboxDep,
         user: User,
-        type_: Annotated[int, QueryParameter(name="type", description="1 sent, 2 received, 3 all")] = render.TYPE_ALL,
+        type_: Annotated[
+            int, QueryParameter(name="type", ge=INT64_MIN, le=INT64_MAX, description="1 sent, 2 received, 3 all")
+        ] = render.TYPE_ALL,
         page: Annotated[int, Parameter(ge=1, le=1_000_000)] = 1,  # bounded: keeps OFFSET inside SQLite's integers
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
     ) -> s.PaymentTransactionPage:

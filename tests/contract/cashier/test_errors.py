@@ -93,6 +93,17 @@ async def test_transaction_not_found(live: LiveServer, user: CashierUser) -> Non
         assert await client.error("cancel_deposit", {"request_ref": "nope"}) == "transaction not found"
 
 
+async def test_ids_that_are_not_ascii_64_bit_integers_are_refused(live: LiveServer, user: CashierUser) -> None:
+    """An id is ASCII digits within 64 bits: "²" passed str.isdigit() and failed int(), 2**63 overflowed SQLite."""
+    async with cashier_socket(live, user.token) as client:
+        for to in ("\u00b2", "\u0661", "9223372036854775808", 2**63, -1, "+1", "1e3"):
+            got = await client.error("transfer", {"to_user_id": to, "amount": 1, "currency": "USD"})
+            assert got == "to_user_id must be a numeric user id", to
+        for digits in ("\u00b2" * 18, "\u0661" * 18):
+            receipt = {"receipt_code": f"RCP-2025-{digits}"}
+            assert await client.error("get_transaction_by_receipt", receipt) == "transaction not found"
+
+
 async def test_someone_elses_receipt_and_deposit_are_not_found(live: LiveServer, user: CashierUser) -> None:
     other = await make_user(live, currencies=("USD",))
     await fund(live, other.id, "USD", 5000)

@@ -29,6 +29,10 @@ async def test_recipients_add_list_masked_paging_delete(new_session: SessionFact
     assert (await s.http.get("/api/recipients?page=abc")).status_code == 400
     huge = await s.http.get("/api/recipients?page=99999999999999999999999&limit=-3")
     assert huge.status_code == 200 and huge.json()["data"] == [] and huge.json()["pagination"]["limit"] == 1
+    for odd in ("\u0661", "\uff12", "\u00b2", "+1", " 1", "1e3", "1_0", "0x1"):  # int() read most of them
+        assert (await s.http.get("/api/recipients", params={"page": odd})).status_code == 400, odd
+    far = (await s.http.get("/api/recipients", params={"page": "9" * 5000, "limit": "-" + "9" * 5000})).json()
+    assert far["pagination"]["page"] == 1_000_000 and far["pagination"]["limit"] == 1  # clamped, however far
     gone = await s.http.delete(f"/api/recipients/{created[0]['id']}")
     assert gone.status_code == 204 and gone.content == b""
     again = await s.http.delete(f"/api/recipients/{created[0]['id']}")

@@ -122,6 +122,14 @@ async def test_subscription_three_periods(client: AsyncTestClient) -> None:
     assert (await sandbox_of(client).ledger.check()).ok
 
 
+async def test_max_charges_beyond_64_bits_is_a_400(client: AsyncTestClient) -> None:
+    owner, _ = await approved_merchant(client)
+    body = {"planName": "Huge", "amount": 1, "currency": "NGN", "billingFrequency": "weekly", "maxCharges": 2**63}
+    resp = await client.post("/api/v1/subscription-plans", json=body, headers=owner.headers)  # was a 500
+    assert_error(resp, 400, "INVALID_REQUEST")
+    assert (await _plan(client, owner, maxCharges=2**63 - 1))["status"] == "ACTIVE"
+
+
 async def test_failed_charge_is_retried_and_recovered(client: AsyncTestClient) -> None:
     owner, merchant_id = await approved_merchant(client)
     plan = await _plan(client, owner, trialPeriodDays=0, setupFee=0, billingFrequency="monthly", amount=1000)

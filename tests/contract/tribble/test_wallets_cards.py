@@ -56,6 +56,19 @@ async def test_wallet_list_get_filters(client: AsyncTestClient) -> None:
     assert_error(await client.get("/api/v1/wallets/wallet-99999", headers=user.headers), 404, "NOT_FOUND")
 
 
+async def test_wallet_ids_and_offsets_are_ascii_64_bit_integers(client: AsyncTestClient) -> None:
+    user = await register(client)
+    await deposit(client, user, 100_00)
+    own = (await client.get("/api/v1/wallets", headers=user.headers)).json()["wallets"][0]["walletId"]
+    number = own.removeprefix("wallet-")
+    arabic = "".join(chr(0x0660 + int(d)) for d in number)  # int() reads it as the same number
+    for wallet in ("wallet-\u00b2", f"wallet-{arabic}", f"wallet-{2**63}", f"wallet-{'9' * 5000}"):  # "²" was a 500
+        assert_error(await client.get(f"/api/v1/wallets/{wallet}", headers=user.headers), 404, "NOT_FOUND")
+    beyond = await client.get("/api/v1/wallets", params={"offset": str(2**63)}, headers=user.headers)
+    assert_error(beyond, 400, "INVALID_REQUEST")
+    assert (await client.get("/api/v1/wallets", params={"offset": str(2**63 - 1)}, headers=user.headers)).is_success
+
+
 async def test_card_tokenised_never_stored(client: AsyncTestClient) -> None:
     user = await register(client)
     r = await client.post("/api/v1/payment-methods", json=CARD_BODY, headers=user.headers)

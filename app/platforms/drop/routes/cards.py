@@ -16,6 +16,7 @@ from litestar import Request, Response, delete, get, patch, post, put
 
 from app.core.card_numbers import luhn_check_digit
 from app.core.identity.models import User
+from app.core.numbers import ascii_digits
 from app.platforms.drop import render
 from app.platforms.drop.auth import current_user
 from app.platforms.drop.errors import bad_request, conflict, field_error, not_found, validation_error
@@ -158,7 +159,7 @@ async def set_pin(request: Request[Any, Any, Any], sandbox: SandboxDep, id: str)
     user = await _gate(request, sandbox, "cardPin")
     body = await json_object(request)
     pin = body.get("pin")
-    if not isinstance(pin, str) or len(pin) != 4 or not pin.isdigit() or not pin.isascii():
+    if not isinstance(pin, str) or len(pin) != 4 or not ascii_digits(pin):
         raise bad_request("pin must be exactly 4 digits", [field_error("pin", "exactly 4 digits")])
     await _own_card(sandbox, user, id)
     rounds = max(4, int(sandbox.settings.bcrypt_rounds))
