@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import importlib
-import itertools
-import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, Request, Response
-from litestar.config.cors import CORSConfig
-from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
 from litestar.exceptions import ValidationException
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.health import VERSION, health
+from app.edge import cors_config, edge_layer
+from app.health import health
+from app.openapi_docs import openapi_config
 from app.platforms import PLATFORMS
 from app.platforms.base import PlatformSpec
 from app.registry import SandboxRegistry, sandbox_for
@@ -49,61 +44,6 @@ def _extra_routes() -> list[Any]:
             raise
         handlers.extend(getattr(module, attr))
     return handlers
-
-
-# Generated request ids: a per-process random prefix and a counter (no entropy read per request).
-_REQUEST_ID_PREFIX = secrets.token_hex(4)
-_request_counter = itertools.count(1)
-
-
-def request_id_middleware(app: ASGIApp) -> ASGIApp:
-    """Echo ``X-Request-ID`` on every HTTP response (generated when the client sent none)."""
-
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        if scope["method"] == "DEL":  # T-Wallet's guide documents "DEL /profile/contact/<id>"
-            scope["method"] = "DELETE"
-        sent = None
-        for key, value in scope["headers"]:
-            if key == b"x-request-id":
-                sent = value.decode("latin-1")[:200]
-                break
-        request_id = sent or f"req_{_REQUEST_ID_PREFIX}{next(_request_counter) & 0xFFFFFFFF:08x}"
-        scope.setdefault("state", {})["request_id"] = request_id
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                if "x-request-id" not in headers:
-                    headers["X-Request-ID"] = request_id
-            await send(message)
-
-        await app(scope, receive, send_with_id)
-
-    return middleware
-
-
-def _cors(settings: Settings) -> CORSConfig | None:
-    """Any origin matching the setting may call the sandbox from a browser, cookies included."""
-    if not settings.cors_origins:
-        return None
-    return CORSConfig(
-        allow_origins=[],
-        allow_origin_regex=settings.cors_origins,
-        allow_credentials=True,
-        allow_methods=["*"],
-        allow_headers=["*"],
-        expose_headers=[
-            "X-Request-ID",
-            "X-RateLimit-Limit",
-            "X-RateLimit-Remaining",
-            "X-RateLimit-Reset",
-            "Retry-After",
-            "X-Sandbox-Explain",
-        ],
-    )
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -142,19 +82,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=route_handlers,
         dependencies={"sandbox": Provide(sandbox_for)},
         exception_handlers={Exception: handle_error},
-        cors_config=_cors(settings),
         lifespan=[lifespan],
-        openapi_config=OpenAPIConfig(
-            title="Paysandbox",
-            version=VERSION,
-            description="Payments sandbox serving the Cashier, Tribble, Nivo, T-Wallet and Drop contracts.",
-            path="/schema",
-            render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin()],
-        ),
+        openapi_config=openapi_config(),
         debug=False,
     )
-    # Outside Litestar's router, so 404/405 answers carry X-Request-ID too and "DEL" is routed.
-    app.asgi_handler = request_id_middleware(app.asgi_handler)
+    # Outside Litestar's router, so 404/405 answers carry X-Request-ID (and CORS headers) too and
+    # "DEL" is routed; one layer instead of a request-id wrapper plus a CORS middleware per route.
+    app.asgi_handler = edge_layer(app.asgi_handler, cors_config(settings))
     app.state.registry = registry
     app.state.settings = settings
     return app

@@ -7,7 +7,9 @@ in ``sandbox_state`` so a restart keeps a shifted clock.
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable
@@ -24,8 +26,17 @@ def utc_from_ts(ts: float) -> datetime:
 
 def iso(ts: float | datetime) -> str:
     """ISO-8601 UTC with a Z suffix and second precision (the contracts' format)."""
-    dt = ts if isinstance(ts, datetime) else utc_from_ts(ts)
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(ts, datetime):
+        return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Rounded to microseconds first, as datetime.fromtimestamp does, then truncated to the second.
+    return _iso_second(math.floor(round(ts, 6)))
+
+
+@functools.lru_cache(maxsize=8192)
+def _iso_second(second: int) -> str:
+    """Every read renders the same few instants (created_at, last entry): formatted once each."""
+    t = time.gmtime(second)
+    return f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}Z"
 
 
 def parse_iso(value: str) -> float:

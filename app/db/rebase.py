@@ -71,15 +71,15 @@ def shift_all(conn: sqlite3.Connection, seconds: int) -> None:
             f'UPDATE "{table}" SET "{column}" = "{column}" + ? WHERE typeof("{column}") IN (\'integer\', \'real\')',
             (seconds,),
         )
+    # ISO text is moved in SQL through a function of this connection: no rowid needed, so tables
+    # declared WITHOUT ROWID move too.
+    conn.create_function("paysandbox_shift_iso", 2, shift_iso, deterministic=True)
     for table in _tables(conn):
         for column in _columns(conn, table):
-            rows = conn.execute(
-                f'SELECT rowid, "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\' AND "{column}" GLOB ?',
-                (_ISO_GLOB,),
-            ).fetchall()
-            conn.executemany(
-                f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?',
-                [(shift_iso(str(value), seconds), rowid) for rowid, value in rows],
+            conn.execute(
+                f'UPDATE "{table}" SET "{column}" = paysandbox_shift_iso("{column}", ?)'
+                f' WHERE typeof("{column}") = \'text\' AND "{column}" GLOB ?',
+                (seconds, _ISO_GLOB),
             )
 
 

@@ -10,6 +10,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from app.core.clock import iso
 from app.core.errors import NotFound
+from app.core.numbers import INT64_MAX
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 from app.sandbox.schemas import (
@@ -85,10 +86,19 @@ async def user_view(sandbox: Sandbox, user: Any, *, with_accounts: bool = True) 
     )
 
 
-async def recent_users(sandbox: Sandbox, limit: int = 50, query: str | None = None) -> list[Any]:
-    """Newest users first (the console's and ``GET /_sandbox/users``' listing)."""
-    return await identity(sandbox).list_users(limit=limit, query=query)
+async def users_page(
+    sandbox: Sandbox, limit: int = 50, query: str | None = None, before: int | None = None, after: int | None = None
+) -> UserList:
+    """One page of users, newest first, with accounts (``GET /_sandbox/users`` and the console)."""
+    page = await identity(sandbox).page_users(limit=limit, query=query or None, before=before, after=after)
+    return UserList(
+        [await user_view(sandbox, u) for u in page.users], next_before=page.next_before, prev_after=page.prev_after
+    )
 
+
+SEARCH_HELP = "part of the email, first or last name, full name or phone; or exactly the numeric id or uuid"
+BEFORE_HELP = "only users with a smaller id (the next page: the answer's next_before)"
+AFTER_HELP = "only users with a larger id, the nearest first (the previous page: the answer's prev_after)"
 
 To = Annotated[str | None, QueryParameter(description="email or phone the message was sent to")]
 Purpose = Annotated[str | None, QueryParameter(description="OTP purpose, e.g. login, transfer, reset_password")]
@@ -138,15 +148,19 @@ class UserController(Controller):
     path = "/users"
     tags = ["sandbox: users"]
 
-    @get("/", summary="Users (newest first) with their ledger accounts and balances (minor units)")
+    @get("/", summary="Users (newest first, searched, in keyset pages) with their ledger accounts and balances")
     async def list_users(
         self,
         sandbox: SandboxDep,
-        q: Annotated[str | None, QueryParameter(description="part of email, name or phone")] = None,
+        q: Annotated[str | None, QueryParameter(description=SEARCH_HELP, max_length=200)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        before: Annotated[int | None, QueryParameter(ge=1, le=INT64_MAX, description=BEFORE_HELP)] = None,
+        after: Annotated[
+            # schema_extra: Litestar leaves a falsy bound (ge=0) of an optional parameter out of the schema.
+            int | None, QueryParameter(ge=0, le=INT64_MAX, description=AFTER_HELP, schema_extra={"minimum": 0})
+        ] = None,
     ) -> UserList:
-        users = await recent_users(sandbox, limit, q or None)
-        return UserList([await user_view(sandbox, u) for u in users])
+        return await users_page(sandbox, limit, q, before, after)
 
     @get("/{user_ref:str}", summary="One user (email, numeric id or uuid) with accounts and balances")
     async def read_user(self, sandbox: SandboxDep, user_ref: str) -> UserView:

@@ -1,14 +1,16 @@
 """GET /_sandbox/: the web console, server-rendered HTML (Jinja2) with a little plain JavaScript.
 
-Sections: clock controls, OTP inbox (auto-refreshing), users with their accounts and balances,
-pending simulated operations (complete / fail), simulator settings, webhook deliveries with
-resend, the event log (auto-refreshing), snapshots and reset, settings. Every button calls the
-JSON control API; the page never holds state of its own. A section whose service is not
-installed says so instead of failing the page.
+Panels, one at a time behind a side navigation (``#users``, ``#inbox``, ...; without JavaScript
+they stack): users (demo accounts pinned, search and pages: ``console_users``), OTP inbox
+(auto-refreshing), clock controls, pending simulated operations (complete / fail), simulator
+settings, webhook deliveries with resend, the event log (auto-refreshing, payloads collapsed),
+snapshots and reset, settings. Every button calls the JSON control API; the page never holds
+state of its own. A panel whose service is not installed says so instead of failing the page.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -25,9 +27,10 @@ from app.registry import SandboxDep
 from app.runtime import Sandbox
 from app.sandbox import snapshots
 from app.sandbox.api_clock import clock_state
-from app.sandbox.api_people import message_view, recent_users, user_view
+from app.sandbox.api_people import message_view
 from app.sandbox.api_state import event_view
 from app.sandbox.api_world import delivery_view, operation_view, simulator_names, simulator_view
+from app.sandbox.console_users import UserBrowse, users_panel
 from app.sandbox.errors import ServiceUnavailable
 from app.sandbox.guard import TOKEN_COOKIE, TOKEN_QUERY, expected_token
 from app.sandbox.services import identity, part, simulators
@@ -48,6 +51,17 @@ _env.filters["money"] = lambda minor, currency: _money(minor, currency)
 _env.tests["member"] = lambda name: ":" in str(name)  # partner:PTN-001 is a member of the partner family
 
 T = TypeVar("T")
+
+
+def _static_version() -> str:
+    """A digest of the console's CSS and JS: their URLs change with their content (no stale cached copy)."""
+    digest = hashlib.sha256()
+    for name in ("console.css", "console.js"):
+        digest.update((STATIC / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+STATIC_VERSION = _static_version()
 
 
 def _money(minor: int, currency: str) -> str:
@@ -79,10 +93,6 @@ async def _inbox(sandbox: Sandbox) -> list[Any]:
     return [message_view(m) for m in await identity(sandbox).inbox(limit=25)]
 
 
-async def _users(sandbox: Sandbox) -> list[Any]:
-    return [await user_view(sandbox, u) for u in await recent_users(sandbox, 25)]
-
-
 async def _simulators(sandbox: Sandbox) -> list[Any]:
     settings = part(simulators(sandbox), "settings", "simulator settings")
     return [simulator_view(await settings.get(n)) for n in await simulator_names(sandbox)]
@@ -106,15 +116,16 @@ async def _platform_settings(sandbox: Sandbox) -> list[dict[str, Any]]:
     return [{"platform": name, "settings": await t.read()} for name, t in tunables_of(sandbox).items()]
 
 
-async def render_console(sandbox: Sandbox) -> str:
+async def render_console(sandbox: Sandbox, browse: UserBrowse | None = None) -> str:
     context: dict[str, Any] = {
         "clock": clock_state(sandbox),
         "workspace": sandbox.name,
+        "static_version": STATIC_VERSION,
         "rate_limits": bool(getattr(getattr(sandbox, "ratelimits", None), "enabled", sandbox.settings.rate_limits)),
     }
     loaders: dict[str, Callable[[], Awaitable[Any]]] = {
         "inbox": lambda: _inbox(sandbox),
-        "users": lambda: _users(sandbox),
+        "users": lambda: users_panel(sandbox, browse or UserBrowse()),
         "operations": lambda: _operations(sandbox),
         "simulators": lambda: _simulators(sandbox),
         "deliveries": lambda: _deliveries(sandbox),
@@ -129,7 +140,7 @@ async def render_console(sandbox: Sandbox) -> str:
 
 @get("/", include_in_schema=False, summary="The sandbox web console")
 async def console_page(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Response[str]:
-    html = await render_console(sandbox)
+    html = await render_console(sandbox, UserBrowse.from_query(request.query_params))
     response: Response[str] = Response(html, media_type="text/html")
     token = request.query_params.get(TOKEN_QUERY)
     if token and expected_token(request):

@@ -104,6 +104,10 @@ class UserView(msgspec.Struct):
 
 class UserList(msgspec.Struct):
     users: list[UserView]
+    # Keyset cursors: ``?before=<next_before>`` is the next (older) page, ``?after=<prev_after>`` the
+    # previous (newer) one; null when there is none.
+    next_before: int | None = None
+    prev_after: int | None = None
 
 
 class TotpEnabled(msgspec.Struct):

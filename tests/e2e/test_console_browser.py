@@ -1,21 +1,17 @@
 """The /_sandbox web console in a real headless Chromium against a live server.
 
-Two ways of driving the browser: its CLI renders the page (``--dump-dom`` after
-``--virtual-time-budget``), so the page's own JavaScript runs (the inbox auto-refresh fetches
-the JSON control API and rebuilds the table); and the DevTools protocol over a WebSocket, which
-clicks buttons and submits forms and then checks the sandbox changed. Skipped only when no
-``chromium`` binary is installed (``.ci/run`` installs it).
+Two ways of driving the browser (``tests/support/browser.py``): its CLI renders the page
+(``--dump-dom`` after ``--virtual-time-budget``), so the page's own JavaScript runs (the inbox
+auto-refresh fetches the JSON control API and rebuilds the table); and the DevTools protocol over
+a WebSocket, which clicks buttons and submits forms and then checks the sandbox changed. Skipped
+only when no ``chromium`` binary is installed (``.ci/run`` installs it).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import html
-import json
 import re
-import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,52 +21,10 @@ import pytest
 from app.core.ledger.models import Leg
 from app.sandbox.snapshots import list_snapshots
 from app.settings import Settings
-from tests.support.server import LiveServer, free_port, live_server
+from tests.support.browser import browser_page, dump_dom, requires_chromium, until
+from tests.support.server import LiveServer, live_server
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-requires_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium; .ci/run does it)"
-)
-
-
-def headless_flags(profile: Path) -> list[str]:
-    """The flags both ways of driving Chromium start it with (a throwaway profile in ``profile``)."""
-    return [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-    ]
-
-
-async def dump_dom(url: str, profile: Path) -> str:
-    assert CHROMIUM is not None
-    proc = await asyncio.create_subprocess_exec(
-        CHROMIUM,
-        *headless_flags(profile),
-        "--virtual-time-budget=3000",
-        "--dump-dom",
-        url,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        out, err = await asyncio.wait_for(proc.communicate(), timeout=90)
-    except TimeoutError:
-        proc.kill()
-        await proc.wait()
-        raise
-    assert proc.returncode == 0, err.decode(errors="replace")[-2000:]
-    dom = out.decode("utf-8", errors="replace")
-    assert "</html>" in dom, dom[-500:]
-    return dom
 
 
 def element_text(dom: str, element_id: str) -> str:
@@ -156,82 +110,7 @@ async def test_console_with_control_token(guarded_live: LiveServer, tmp_path: Pa
     assert refresh_count(dom) >= 1
 
 
-# -- driving the console: Chromium over the DevTools protocol ------------------------------------
-class Page:
-    """One Chromium tab over the DevTools protocol (JSON over a WebSocket)."""
-
-    def __init__(self, socket: Any) -> None:
-        self.socket = socket
-        self.last_id = 0
-
-    async def call(self, method: str, **params: Any) -> dict[str, Any]:
-        self.last_id += 1
-        message_id = self.last_id
-        await self.socket.send(json.dumps({"id": message_id, "method": method, "params": params}))
-        while True:
-            reply = json.loads(await asyncio.wait_for(self.socket.recv(), timeout=30))
-            if reply.get("id") == message_id:
-                assert "error" not in reply, reply["error"]
-                result: dict[str, Any] = reply["result"]
-                return result
-
-    async def evaluate(self, expression: str) -> Any:
-        result = await self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
-        if "exceptionDetails" in result:
-            raise RuntimeError(str(result["exceptionDetails"].get("text")))
-        return result["result"].get("value")
-
-    async def wait_for(self, expression: str, attempts: int = 300) -> Any:
-        """Poll a JavaScript expression until it is truthy (the page may be reloading meanwhile)."""
-        for _ in range(attempts):
-            with contextlib.suppress(RuntimeError, AssertionError):
-                value = await self.evaluate(expression)
-                if value:
-                    return value
-            await asyncio.sleep(0.1)
-        raise AssertionError(f"never true in the page: {expression}")
-
-
-async def until(check: Callable[[], Awaitable[bool]], what: str, attempts: int = 300) -> None:
-    for _ in range(attempts):
-        if await check():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"never happened: {what}")
-
-
-@contextlib.asynccontextmanager
-async def browser_page(profile: Path) -> AsyncIterator[Page]:
-    import websockets
-
-    assert CHROMIUM is not None
-    port = free_port()
-    proc = await asyncio.create_subprocess_exec(
-        CHROMIUM,
-        *headless_flags(profile),
-        f"--remote-debugging-port={port}",
-        "about:blank",
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        targets: list[dict[str, Any]] = []
-        async with httpx.AsyncClient(timeout=5) as http:
-            for _ in range(300):
-                with contextlib.suppress(httpx.HTTPError):
-                    targets = [t for t in (await http.get(f"http://127.0.0.1:{port}/json/list")).json()]
-                    if any(t["type"] == "page" for t in targets):
-                        break
-                await asyncio.sleep(0.1)
-        page_url = next(t["webSocketDebuggerUrl"] for t in targets if t["type"] == "page")
-        async with websockets.connect(page_url, max_size=None) as socket:
-            yield Page(socket)
-    finally:
-        if proc.returncode is None:
-            proc.terminate()
-        await proc.wait()
-
-
+# -- driving the console: Chromium over the DevTools protocol (tests/support/browser.py) -----------
 @requires_chromium
 async def test_console_buttons_and_forms_drive_the_sandbox(live: LiveServer, tmp_path: Path) -> None:
     sandbox = live.sandbox

@@ -480,7 +480,8 @@ async def test_console_page_renders_server_side(client: AsyncTestClient) -> None
     assert f'class="code otp-code">{challenge.code}<' in page
     assert user.email in page and 'id="clock-now"' in page
     for section in ("clock", "inbox", "users", "operations", "simulators", "webhooks", "events", "snapshots"):
-        assert f'<section id="{section}">' in page
+        assert f'<section id="{section}" class="panel">' in page  # one panel each, behind the side navigation
+        assert f'<a href="#{section}" data-panel="{section}">' in page
     script = await client.get("/_sandbox/static/console.js")
     assert script.status_code == 200 and "refreshInbox" in script.text
     assert (await client.get("/_sandbox/static/console.css")).status_code == 200

@@ -58,16 +58,22 @@ async def test_expiry_follows_sandbox_clock(sandbox: Sandbox) -> None:
 
 
 async def test_refresh_rotates_and_reuse_kills_family(sandbox: Sandbox) -> None:
+    sandbox.clock.freeze()
     user = await _user(sandbox)
     first = await sandbox.identity.issue_tokens(user, platform="nivo", ttl=900, refresh_ttl=3600)
     second = await sandbox.identity.refresh(first.refresh_token or "", ttl=900, refresh_ttl=3600)
     assert second.refresh_token != first.refresh_token and second.jti != first.jti
     await sandbox.identity.verify_access(second.access_token)
-    await _reject(sandbox, first.access_token, "token_revoked")  # the rotated pair's access token is retired
-    # Reusing the rotated refresh token is theft: the whole family dies.
+    await sandbox.identity.verify_access(first.access_token)  # the old access token lives until it expires
+    # Reused within the grace period (an interceptor refreshing twice): the same pair again.
+    sandbox.clock.advance(29)
+    assert await sandbox.identity.refresh(first.refresh_token or "", ttl=900, refresh_ttl=3600) == second
+    # Reused 30 s after its first use, the rotated refresh token is stolen: the whole family dies.
+    sandbox.clock.advance(1)
     with pytest.raises(Unauthorized) as exc:
         await sandbox.identity.refresh(first.refresh_token or "", ttl=900, refresh_ttl=3600)
     assert exc.value.code == "token_revoked"
+    await _reject(sandbox, first.access_token, "token_revoked")
     await _reject(sandbox, second.access_token, "token_revoked")
     with pytest.raises(Unauthorized):
         await sandbox.identity.refresh(second.refresh_token or "", ttl=900, refresh_ttl=3600)
@@ -94,6 +100,12 @@ async def test_logout_and_revoke_all(sandbox: Sandbox) -> None:
     with pytest.raises(Unauthorized):
         await sandbox.identity.refresh(a.refresh_token or "", ttl=900, refresh_ttl=3600)
     await sandbox.identity.verify_access(b.access_token)  # other sessions live on
+    c = await sandbox.identity.issue_tokens(user, platform="drop", ttl=900)
+    d = await sandbox.identity.issue_tokens(user, platform="drop", ttl=900)
+    await sandbox.identity.revoke_platform(user.id, "drop")  # one platform's logout, every device
+    await _reject(sandbox, c.access_token, "token_revoked")
+    await _reject(sandbox, d.access_token, "token_revoked")
+    await sandbox.identity.verify_access(b.access_token)  # another platform's session lives on
     await sandbox.identity.revoke_all(user.id)
     await _reject(sandbox, b.access_token, "token_revoked")
     await sandbox.identity.revoke("no-such-jti")  # harmless

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from app.openapi_docs import BUNDLES
 from app.settings import REPO_ROOT, default_example_db
 
 
@@ -44,3 +45,6 @@ def test_wheel_ships_the_example_database(tmp_path: Path) -> None:
         assert archive.read(data[0]) == (REPO_ROOT / "sandbox.db.example").read_bytes()
         assert any(n.endswith("app/db/migrations/0001_foundation.sql") for n in names)
         assert any(n.endswith("app/sandbox/static/console.js") for n in names)
+        for bundle in BUNDLES:  # Swagger UI and Scalar, served offline by /schema
+            for file in bundle.files:
+                assert any(n.endswith(f"app/openapi_assets/{bundle.directory}/{file}.gz") for n in names), file

@@ -43,15 +43,20 @@ async def test_checkpoints_run_off_the_writer_and_restart_the_wal(tmp_path: Path
         # The writer's own connection has automatic checkpoints off.
         assert await db.write(lambda conn: conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]) == 0
         # 80 rounds of 32 half-page rows write at least 1,280 WAL frames; without restarts the WAL
-        # would hold them all. It is reused from its start instead, so it never gets near that.
-        largest = 0
+        # would hold them all. It is reused from its start instead: whenever it has grown past the
+        # restart threshold, the checkpointer (its own thread, however slow the machine) brings it
+        # back to its start before the WAL ever holds everything written.
         for _ in range(80):
             await fill(db, 1)
             counts = checkpointer.frames()
             assert counts is not None and counts[1] <= counts[0]
-            largest = max(largest, counts[0])
-        assert await wait_for(lambda: checkpointer.checkpoints > 0 and checkpointer.restarts > 1)
-        assert largest < 1_000, largest
+
+            def restarted() -> bool:
+                now = checkpointer.frames()
+                return now is not None and now[0] < 400
+
+            assert await wait_for(restarted), checkpointer.frames()
+        assert checkpointer.checkpoints > 0 and checkpointer.restarts > 1
         assert checkpointer.errors == 0
         row = await db.fetchone("SELECT count(*) FROM t")
         assert row[0] == 80 * 32

@@ -15,8 +15,8 @@ from typing import Any
 
 from app.core.clock import SandboxClock
 from app.core.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from app.core.identity import directory, otp, rotation
 from app.core.identity import inbox as inbox_sql
-from app.core.identity import otp
 from app.core.identity import tokens as tok
 from app.core.identity import users as usr
 from app.core.identity.models import (
@@ -182,9 +182,21 @@ class IdentityService:
     async def by_profile_id(self, profile_id: str) -> User | None:
         return await self._get("profile_id", profile_id)
 
-    async def list_users(self, *, limit: int = 50, query: str | None = None) -> list[User]:
-        """Newest users first, optionally filtered by a substring of email, names or phone."""
-        return await self.db.read(lambda conn: usr.list_users(conn, limit=limit, query=query))
+    async def list_users(
+        self, *, limit: int = 50, query: str | None = None, before: int | None = None, after: int | None = None
+    ) -> list[User]:
+        """Newest users first, optionally searched (``directory.match_clause``) and bounded by id."""
+        return await self.db.read(
+            lambda conn: directory.list_users(conn, limit=limit, query=query, before=before, after=after)
+        )
+
+    async def page_users(
+        self, *, limit: int = 50, query: str | None = None, before: int | None = None, after: int | None = None
+    ) -> directory.UserPage:
+        """One keyset page of ``list_users`` with the cursors of the older and newer pages."""
+        return await self.db.read(
+            lambda conn: directory.page_users(conn, limit=limit, query=query, before=before, after=after)
+        )
 
     async def by_twallet_account_id(self, account_id: str) -> User | None:
         user_id = user_id_from_twallet_account(account_id)
@@ -279,6 +291,41 @@ class IdentityService:
             "typ": typ,
         }
 
+    def _encode_pair(
+        self,
+        user: User,
+        *,
+        family: str,
+        platform: str,
+        scope: str,
+        extra: dict[str, Any],
+        iat: int,
+        jti: str,
+        exp: int,
+        rjti: str | None = None,
+        rexp: int | None = None,
+    ) -> TokenPair:
+        """The signed tokens of a pair (no database): the same inputs always give the same tokens."""
+
+        def claims(typ: str, token_id: str, expires: int) -> dict[str, Any]:
+            own = self._claims(
+                user, typ=typ, jti=token_id, family=family, platform=platform, scope=scope, iat=iat, exp=expires
+            )
+            return {**extra, **own}
+
+        access = claims("access", jti, exp)
+        refresh_token = None
+        if rjti is not None and rexp is not None:
+            refresh_token = tok.encode(claims("refresh", rjti, rexp), self.secret)
+        return TokenPair(
+            access_token=tok.encode(access, self.secret),
+            refresh_token=refresh_token,
+            expires_at=float(exp),
+            jti=jti,
+            refresh_expires_at=None if rexp is None else float(rexp),
+            ttl=exp - iat,
+        )
+
     def _build_pair(
         self,
         conn: sqlite3.Connection,
@@ -291,44 +338,36 @@ class IdentityService:
         scope: str,
         extra: dict[str, Any],
         family: str | None = None,
+        token_ids: tuple[str, str] | None = None,
     ) -> TokenPair:
+        """Insert and sign a new pair; ``token_ids`` (access, refresh) are given for a rotation."""
         iat = int(now)
         family = family or tok.new_jti()
-        jti = tok.new_jti()
+        jti = token_ids[0] if token_ids else tok.new_jti()
         exp = iat + int(ttl)
-        access = {
-            **extra,
-            **self._claims(
-                user, typ="access", jti=jti, family=family, platform=platform, scope=scope, iat=iat, exp=exp
-            ),
-        }
         rows = [(jti, user.id, "access", family, platform, scope, now, float(exp))]
-        refresh_token = None
-        refresh_exp: float | None = None
+        rjti: str | None = None
+        rexp: int | None = None
         if refresh_ttl is not None:
-            rjti = tok.new_jti()
+            rjti = token_ids[1] if token_ids else tok.new_jti()
             rexp = iat + int(refresh_ttl)
-            refresh = {
-                **extra,
-                **self._claims(
-                    user, typ="refresh", jti=rjti, family=family, platform=platform, scope=scope, iat=iat, exp=rexp
-                ),
-            }
-            refresh_token = tok.encode(refresh, self.secret)
-            refresh_exp = float(rexp)
-            rows.append((rjti, user.id, "refresh", family, platform, scope, now, refresh_exp))
+            rows.append((rjti, user.id, "refresh", family, platform, scope, now, float(rexp)))
         conn.executemany(
             "INSERT INTO auth_tokens (jti, user_id, kind, family, platform, scope, issued_at, expires_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        return TokenPair(
-            access_token=tok.encode(access, self.secret),
-            refresh_token=refresh_token,
-            expires_at=float(exp),
+        return self._encode_pair(
+            user,
+            family=family,
+            platform=platform,
+            scope=scope,
+            extra=extra,
+            iat=iat,
             jti=jti,
-            refresh_expires_at=refresh_exp,
-            ttl=int(ttl),
+            exp=exp,
+            rjti=rjti,
+            rexp=rexp,
         )
 
     async def issue_tokens(
@@ -384,30 +423,46 @@ class IdentityService:
             raise Unauthorized("token's user no longer exists", code="invalid_token")
         return Principal(user=user, claims=claims, jti=str(claims["jti"]), scope=str(claims.get("scope", "full")))
 
-    async def refresh(self, refresh_token: str, *, ttl: int, refresh_ttl: int) -> TokenPair:
+    async def refresh(
+        self, refresh_token: str, *, ttl: int, refresh_ttl: int, reuse_grace: float = rotation.REUSE_GRACE
+    ) -> TokenPair:
+        """Rotate a refresh token (``rotation``): a new pair in the same family; the old access token
+        lives until it expires. The used refresh token again within ``reuse_grace`` seconds answers the
+        same pair; a later reuse (or one after a logout) revokes the family (``token_revoked``)."""
         now = self.clock.time()
         claims = tok.decode(_strip_bearer(refresh_token), self.secret, now=now, expected_type="refresh")
         if claims.get("ws") != self.workspace:
             raise Unauthorized("token belongs to another workspace", code="invalid_token")
         jti = str(claims["jti"])
         extra = {k: v for k, v in claims.items() if k not in tok.RESERVED_CLAIMS}
+        successor_ids = rotation.successor_jtis(self.secret, jti)
 
         def run(conn: sqlite3.Connection) -> tuple[str, TokenPair | None, list[tuple[str, float]]]:
             row = conn.execute("SELECT * FROM auth_tokens WHERE jti = ? AND kind = 'refresh'", (jti,)).fetchone()
             if row is None:
                 return "invalid", None, []
+            user = usr.get_by(conn, "id", int(row["user_id"]))
+            successor = rotation.successor_within_grace(conn, row, now, successor_ids, reuse_grace)
+            if successor is not None and user is not None and user.status != "deleted":
+                replay = self._encode_pair(
+                    user,
+                    family=row["family"],
+                    platform=row["platform"],
+                    scope=row["scope"],
+                    extra=extra,
+                    iat=int(successor.issued_at),
+                    jti=successor.access_jti,
+                    exp=int(successor.access_expires_at),
+                    rjti=successor.refresh_jti,
+                    rexp=int(successor.refresh_expires_at),
+                )
+                return "ok", replay, []
             if row["revoked_at"] is not None or row["used_at"] is not None:
                 # Reuse of a rotated (or revoked) refresh token: the whole session family dies.
                 revoked = tok.revoke_where(conn, now, "refresh_reuse", "family = ?", (row["family"],))
                 return "revoked", None, revoked
-            user = usr.get_by(conn, "id", int(row["user_id"]))
             if user is None or user.status == "deleted":
                 return "invalid", None, []
-            conn.execute("UPDATE auth_tokens SET used_at = ? WHERE jti = ?", (now, jti))
-            # The access token of the rotated pair is retired with it.
-            retired = tok.revoke_where(
-                conn, now, "rotated", "family = ? AND kind = 'access' AND expires_at > ?", (row["family"], now)
-            )
             pair = self._build_pair(
                 conn,
                 user,
@@ -418,8 +473,10 @@ class IdentityService:
                 scope=row["scope"],
                 extra=extra,
                 family=row["family"],
+                token_ids=successor_ids,
             )
-            return "ok", pair, retired
+            rotation.mark_used(conn, jti, now)
+            return "ok", pair, []
 
         outcome, pair, revoked = await self._write(run)
         self.revoked.add(revoked, now)
@@ -441,17 +498,31 @@ class IdentityService:
 
         self.revoked.add(await self._write(run), now)
 
-    async def session_owner(self, jti: str) -> int | None:
-        """The user id a token id (``jti``) was issued to, None when no such token exists."""
+    async def session_owner(self, jti: str, *, platform: str | None = None) -> int | None:
+        """The user id a token id (``jti``) was issued to, None when no such token exists (or, with
+        ``platform``, when that platform's logins did not issue it)."""
         row = await self.db.read(
-            lambda conn: conn.execute("SELECT user_id FROM auth_tokens WHERE jti = ?", (jti,)).fetchone()
+            lambda conn: conn.execute("SELECT user_id, platform FROM auth_tokens WHERE jti = ?", (jti,)).fetchone()
         )
-        return None if row is None else int(row[0])
+        if row is None or (platform is not None and row[1] != platform):
+            return None
+        return int(row[0])
 
     async def revoke_all(self, user_id: int) -> None:
+        """Every session of the user on every platform (password change, deletion): not a logout."""
         now = self.clock.time()
         revoked = await self._write(
             lambda conn: tok.revoke_where(conn, now, "revoke_all", "user_id = ? AND expires_at > ?", (user_id, now))
+        )
+        self.revoked.add(revoked, now)
+
+    async def revoke_platform(self, user_id: int, platform: str) -> None:
+        """A platform's "log out everywhere": every session the user opened through ``platform``'s
+        logins (all devices). One identity is not one session: other platforms' sessions live on."""
+        now = self.clock.time()
+        where = "user_id = ? AND platform = ? AND expires_at > ?"
+        revoked = await self._write(
+            lambda conn: tok.revoke_where(conn, now, "logout_platform", where, (user_id, platform, now))
         )
         self.revoked.add(revoked, now)
 

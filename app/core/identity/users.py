@@ -30,18 +30,6 @@ def get_by(conn: sqlite3.Connection, column: str, value: Any) -> User | None:
     return User.from_row(row) if row else None
 
 
-def list_users(conn: sqlite3.Connection, *, limit: int, query: str | None = None) -> list[User]:
-    """Newest first; ``query`` matches a substring of the email, first or last name, or phone."""
-    sql = "SELECT * FROM users"
-    params: list[Any] = []
-    if query:
-        sql += " WHERE email LIKE ? OR first_name LIKE ? OR last_name LIKE ? OR phone LIKE ?"
-        params.extend([f"%{query}%"] * 4)
-    sql += " ORDER BY id DESC LIMIT ?"
-    params.append(max(0, int(limit)))
-    return [User.from_row(row) for row in conn.execute(sql, params)]
-
-
 def require(conn: sqlite3.Connection, user_id: int) -> User:
     user = get_by(conn, "id", user_id)
     if user is None:

@@ -2,7 +2,8 @@
 
 Tokens come from the shared identity (``sandbox.identity``), so a token issued by any
 platform's login is accepted here and a Drop token is accepted elsewhere. Every login or
-refresh is a new session record (a token family); logout revokes all of the user's sessions.
+refresh is a new session record (a token family); logout revokes all of the user's Drop sessions
+(every device) and the session of the token it was called with, never another platform's.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from litestar import Request, Response
 
 from app.core.errors import Unauthorized
-from app.core.identity.models import User
+from app.core.identity.models import Principal, User
 from app.platforms.drop.errors import forbidden, unauthorized
 from app.runtime import Sandbox
 
@@ -33,8 +34,8 @@ def token_of(request: Request[Any, Any, Any]) -> str | None:
     return None
 
 
-async def current_user(request: Request[Any, Any, Any], sandbox: Sandbox) -> User:
-    """The authenticated user, or 401 ``unauthorized`` in Drop's envelope."""
+async def current_principal(request: Request[Any, Any, Any], sandbox: Sandbox) -> Principal:
+    """The authenticated session (user and token claims), or 401 ``unauthorized`` in Drop's envelope."""
     token = token_of(request)
     if not token:
         raise unauthorized()
@@ -45,7 +46,21 @@ async def current_user(request: Request[Any, Any, Any], sandbox: Sandbox) -> Use
     user = principal.user
     if user.status in ("suspended", "locked"):
         raise forbidden(f"Account {user.status}", f"account_{user.status}")
-    return user
+    return principal
+
+
+async def current_user(request: Request[Any, Any, Any], sandbox: Sandbox) -> User:
+    """The authenticated user, or 401 ``unauthorized`` in Drop's envelope."""
+    return (await current_principal(request, sandbox)).user
+
+
+async def end_sessions(sandbox: Sandbox, principal: Principal) -> None:
+    """Logout: every Drop session of the user (all devices), and the session of the token presented
+    (a token from another platform's login is accepted here, so it is this session too). The user's
+    sessions on the other platforms live on: one identity is not one session."""
+    await sandbox.identity.revoke_platform(principal.user.id, PLATFORM)
+    if principal.claims.get("plat") != PLATFORM:
+        await sandbox.identity.revoke(principal.jti)
 
 
 async def start_session(sandbox: Sandbox, user: User) -> str:

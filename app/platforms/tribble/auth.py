@@ -148,13 +148,16 @@ async def refresh_token(data: RefreshIn, sandbox: SandboxDep) -> RefreshOut:
 
 @post("/auth/logout", status_code=200, summary="Invalidate the current session", tags=["tribble: auth"])
 async def logout(caller: Principal, sandbox: SandboxDep, data: LogoutIn | None = None) -> MessageOut:
+    """The current session (its token family); ``tokenId`` another of the caller's Tribble sessions,
+    or ``"all"`` every Tribble session of the caller. Other platforms' sessions are never touched."""
     token_id = (data.token_id if data is not None else None) or caller.jti
     if token_id == "all":
-        await sandbox.identity.revoke_all(caller.user.id)
+        await sandbox.identity.revoke_platform(caller.user.id, PLATFORM)
+        await sandbox.identity.revoke(caller.jti)  # also when the caller came with another platform's token
     elif token_id == caller.jti:
         await sandbox.identity.revoke(caller.jti)
     else:
-        if await sandbox.identity.session_owner(token_id) != caller.user.id:
+        if await sandbox.identity.session_owner(token_id, platform=PLATFORM) != caller.user.id:
             raise TribbleError("NOT_FOUND", "Session not found", {"field": "tokenId"})
         await sandbox.identity.revoke(token_id)
         await sandbox.identity.revoke(caller.jti)

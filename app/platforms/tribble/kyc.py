@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from app.core import tunables
 from app.core.errors import ValidationFailed
+from app.core.fx import cross_rate_in
 from app.core.money import convert, exponent
 from app.core.scheduler import Job
 from app.core.tunables import Tunable
@@ -208,39 +208,54 @@ def _month_start(now: float) -> float:
     return datetime(d.year, d.month, 1, tzinfo=UTC).timestamp()
 
 
-async def _in_ngn(sandbox: Sandbox, minor: int, currency: str) -> int:
-    if currency == "NGN":
+def _in_ngn_in(conn: sqlite3.Connection, minor: int, currency: str) -> int:
+    if currency == "NGN" or minor == 0:
         return minor
     try:
-        rate = await sandbox.ledger.fx.peek(currency, "NGN")  # a limit check, not a conversion: no quote row
-    except Exception:  # no FX rate for this pair: count the amount as if it were NGN
+        rate = cross_rate_in(conn, currency, "NGN")  # a limit check, not a conversion: no quote row
+    except ValidationFailed:  # no FX rate for this pair: count the amount as if it were NGN
         return minor
-    return convert(minor, currency, "NGN", Decimal(rate))
+    return convert(minor, currency, "NGN", rate)
+
+
+# One pass over this month's payments and top-ups (both indexed on (user, created_at)), summed per
+# currency: the caller's tier caps how many rows a month can hold, and nothing is read per row.
+_MONTH_TOTALS = (
+    "SELECT currency, SUM(amount), SUM(CASE WHEN created_at >= :day THEN amount ELSE 0 END),"
+    " SUM(created_at >= :day) FROM ("
+    " SELECT amount, currency, created_at FROM tribble_transactions WHERE customer_user_id = :user"
+    " AND kind = 'payment' AND status NOT IN ('FAILED', 'BLOCKED') AND created_at >= :month"
+    " UNION ALL SELECT amount, currency, created_at FROM tribble_topups WHERE user_id = :user"
+    " AND status != 'FAILED' AND created_at >= :month) GROUP BY currency"
+)
+
+
+def _usage_in(
+    conn: sqlite3.Connection, user_id: int, month_start: float, day_start: float, minor: int, currency: str
+) -> tuple[int, int, int, int]:
+    """(today's total, this month's total, today's count, this payment), all in NGN minor units."""
+    day_total = month_total = day_count = 0
+    params = {"user": user_id, "month": month_start, "day": day_start}
+    for row_currency, month_sum, day_sum, count in conn.execute(_MONTH_TOTALS, params):
+        month_total += _in_ngn_in(conn, int(month_sum), row_currency)
+        day_total += _in_ngn_in(conn, int(day_sum), row_currency)
+        day_count += int(count)
+    return day_total, month_total, day_count, _in_ngn_in(conn, minor, currency)
 
 
 async def check_limits(sandbox: Sandbox, user_id: int, tier: int, minor: int, currency: str) -> None:
-    """KYC_INCOMPLETE when a payment would exceed the caller's tier limits."""
+    """KYC_INCOMPLETE when a payment would exceed the caller's tier limits.
+
+    Amounts in other currencies count at the current cross rate, converted per currency total
+    (one rounding per currency, not per payment).
+    """
     daily, monthly, per_day = TIER_LIMITS[max(0, min(3, tier))]
     now = sandbox.clock.time()
     month_start = _month_start(now)
     day_start = _day_start(now)
-    rows = await sandbox.db.fetchall(
-        "SELECT amount, currency, created_at FROM tribble_transactions WHERE customer_user_id = ? AND kind = 'payment'"
-        " AND status NOT IN ('FAILED', 'BLOCKED') AND created_at >= ?"
-        " UNION ALL SELECT amount, currency, created_at FROM tribble_topups WHERE user_id = ?"
-        " AND status != 'FAILED' AND created_at >= ?",
-        (user_id, month_start, user_id, month_start),
+    day_total, month_total, day_count, this = sandbox.db.peek(
+        lambda conn: _usage_in(conn, user_id, month_start, day_start, minor, currency)
     )
-    day_total = 0
-    month_total = 0
-    day_count = 0
-    for row in rows:
-        value = await _in_ngn(sandbox, int(row["amount"]), row["currency"])
-        month_total += value
-        if row["created_at"] >= day_start:
-            day_total += value
-            day_count += 1
-    this = await _in_ngn(sandbox, minor, currency)
     scale = 10 ** exponent("NGN")
     problem = None
     if day_count + 1 > per_day:

@@ -15,6 +15,7 @@ from typing import Annotated, Any, TypeVar
 from litestar.params import QueryParameter
 
 from app.core.clock import parse_iso
+from app.core.identity.models import Principal
 from app.core.numbers import INT64_MAX
 from app.platforms.tribble.errors import invalid
 from app.platforms.tribble.schemas import Pagination
@@ -50,6 +51,9 @@ def _parse_date(field: str, value: str | None, *, end: bool) -> float | None:
 
 
 async def provide_list_query(
+    # After the caller: a request without a valid token answers 401 before its paging is checked
+    # (and Litestar resolves the dependencies one after the other, without a task group).
+    caller: Principal,
     limit: Annotated[int, QueryParameter(name="limit", ge=1, le=100, description="Page size (1-100)")] = 20,
     offset: Annotated[int, QueryParameter(name="offset", ge=0, le=INT64_MAX, description="Items to skip")] = 0,
     status: Annotated[str | None, QueryParameter(name="status", description="Filter by status")] = None,

@@ -7,6 +7,13 @@ sockets of their audience: ``user:<userId>`` gets every event of that user, ``tr
 the caller's own ``transaction:*`` events. Each event is emitted under its own name with the
 documented envelope ``{"event": <name>, "data": {...}}``.
 
+Two namespaces behave exactly alike: the default ``/`` (``io("http://HOST")``) and ``/socket.io``,
+which is what socket.io-client makes of the contract's own ``io("wss://HOST/socket.io")`` (it reads
+a URL's path as a namespace; the engine.io path stays ``/socket.io/``). A refused connection
+answers ``{"message": <sentence>, "data": {"errorCode", "message"}}`` (socket.io v5 protocol), so a
+JavaScript client reads ``err.message`` and ``err.data.errorCode``; the sentence is the one
+Tribble's REST 401 body carries for the same token.
+
 One AsyncServer per Litestar app (created on first request); each sandbox keeps the servers its
 sockets are connected to, so workspaces never see each other's events.
 """
@@ -25,12 +32,15 @@ from litestar.types import Receive, Scope, Send
 
 from app.core.errors import DomainError
 from app.core.events import Event
+from app.platforms.tribble.errors import TribbleError, from_domain
 from app.registry import sandbox_for
 from app.runtime import Sandbox
 
 log = logging.getLogger("paysandbox.tribble.socketio")
 
 EVENTS = ("transaction:completed", "subscription:charged", "dispute:created", "fraud:risk_alert")
+# "/": io("http://HOST"); "/socket.io": io("http://HOST/socket.io"), the contract's snippet.
+NAMESPACES = ("/", "/socket.io")
 _STATE_KEY = "tribble_socketio"
 _EXTRAS_KEY = "tribble.socketio.servers"
 
@@ -40,7 +50,35 @@ class Session:
     sandbox: Sandbox
     user_id: int
     user_uuid: str
+    namespace: str = "/"
     channels: set[str] = field(default_factory=set)
+
+
+class Refused(socketio.exceptions.ConnectionRefusedError):
+    """A refused handshake: ``err.message`` is the sentence, ``err.data`` Tribble's error object."""
+
+    def __init__(self, error: TribbleError) -> None:
+        super().__init__(error.message, {"errorCode": error.error_code, "message": error.message})
+
+
+class TribbleNamespace(socketio.AsyncNamespace):
+    """One namespace of the server; every handler is the server's, told which namespace it serves."""
+
+    def __init__(self, namespace: str, server: TribbleSocketServer) -> None:
+        super().__init__(namespace)
+        self.owner = server  # not "server": python-socketio sets that to the AsyncServer
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        await self.owner.connect(sid, environ, auth, namespace=self.namespace or "/")
+
+    async def on_disconnect(self, sid: str, *args: Any) -> None:
+        await self.owner.disconnect(sid)
+
+    async def on_subscribe(self, sid: str, data: Any = None) -> dict[str, Any]:
+        return await self.owner.subscribe(sid, data)
+
+    async def on_unsubscribe(self, sid: str, data: Any = None) -> dict[str, Any]:
+        return await self.owner.unsubscribe(sid, data)
 
 
 class TribbleSocketServer:
@@ -49,13 +87,11 @@ class TribbleSocketServer:
             async_mode="asgi", cors_allowed_origins="*", logger=False, engineio_logger=False
         )
         self.app = socketio.ASGIApp(self.sio, socketio_path=None)
-        self.sessions: dict[str, Session] = {}
-        self.sio.on("connect", self._connect)
-        self.sio.on("disconnect", self._disconnect)
-        self.sio.on("subscribe", self._subscribe)
-        self.sio.on("unsubscribe", self._unsubscribe)
+        self.sessions: dict[str, Session] = {}  # sids are unique across namespaces
+        for namespace in NAMESPACES:
+            self.sio.register_namespace(TribbleNamespace(namespace, self))
 
-    async def _connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+    async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None, *, namespace: str = "/") -> None:
         scope = environ.get("asgi.scope") or {}
         token = None
         if isinstance(auth, dict):
@@ -64,22 +100,19 @@ class TribbleSocketServer:
             token = (parse_qs(environ.get("QUERY_STRING", "")).get("token") or [None])[0]
         if not token:
             token = environ.get("HTTP_AUTHORIZATION")
-        if not token or not isinstance(token, str):
-            raise socketio.exceptions.ConnectionRefusedError({"errorCode": "UNAUTHORIZED", "message": "token required"})
+        if not token or not isinstance(token, str) or not token.strip():
+            raise Refused(TribbleError("UNAUTHORIZED", "Missing or invalid authentication"))
         sandbox = await sandbox_for(scope)
-        raw = token.split(None, 1)[1] if token.lower().startswith("bearer ") else token
         try:
-            principal = await sandbox.identity.verify_access(raw.strip())
+            principal = await sandbox.identity.verify_access(token)  # a "Bearer " prefix is stripped there
         except DomainError as exc:
-            raise socketio.exceptions.ConnectionRefusedError(
-                {"errorCode": "UNAUTHORIZED", "message": exc.message}
-            ) from None
+            raise Refused(from_domain(exc)) from None
         servers: set[TribbleSocketServer] = sandbox.extras.setdefault(_EXTRAS_KEY, set())
         servers.add(self)
-        self.sessions[sid] = Session(sandbox, principal.user.id, principal.user.uuid)
+        self.sessions[sid] = Session(sandbox, principal.user.id, principal.user.uuid, namespace)
         sandbox.socket_opened()  # its workspace stays open while the session is
 
-    async def _disconnect(self, sid: str, *args: Any) -> None:
+    async def disconnect(self, sid: str) -> None:
         session = self.sessions.pop(sid, None)
         if session is not None:
             session.sandbox.socket_closed()
@@ -93,7 +126,7 @@ class TribbleSocketServer:
             channels = []
         return session, [c for c in channels if isinstance(c, str)]
 
-    async def _subscribe(self, sid: str, data: Any = None) -> dict[str, Any]:
+    async def subscribe(self, sid: str, data: Any = None) -> dict[str, Any]:
         session, channels = self._channels(sid, data)
         if session is None:
             return {"subscribed": [], "rejected": channels, "error": "not authenticated"}
@@ -102,7 +135,7 @@ class TribbleSocketServer:
         session.channels.update(ok)
         return {"subscribed": sorted(session.channels), "rejected": [c for c in channels if c not in allowed]}
 
-    async def _unsubscribe(self, sid: str, data: Any = None) -> dict[str, Any]:
+    async def unsubscribe(self, sid: str, data: Any = None) -> dict[str, Any]:
         session, channels = self._channels(sid, data)
         if session is not None:
             session.channels.difference_update(channels)
@@ -117,7 +150,8 @@ class TribbleSocketServer:
             wants = wants or (event.type.startswith("transaction:") and "transaction:all" in session.channels)
             if wants:
                 try:
-                    await self.sio.emit(event.type, {"event": event.type, "data": event.data}, to=sid)
+                    envelope = {"event": event.type, "data": event.data}
+                    await self.sio.emit(event.type, envelope, to=sid, namespace=session.namespace)
                 except Exception:  # a socket closing mid-emit must not break the publisher
                     log.debug("emit to %s failed", sid, exc_info=True)
 

@@ -11,6 +11,7 @@ Inputs from the request: ``X-Device-Id`` (device), ``X-Forwarded-For`` or the pe
 from __future__ import annotations
 
 import ipaddress
+import sqlite3
 from dataclasses import dataclass
 
 from app.core.identity.models import User
@@ -72,10 +73,10 @@ def level_of(score: int) -> tuple[str, str]:
     return "CRITICAL", "BLOCK"
 
 
-def _amount_factor(minor: int, history: list[int]) -> tuple[int, str]:
-    if not history:
+def _amount_factor(minor: int, payments: int, total: int) -> tuple[int, str]:
+    if not payments:
         return 20, "First transaction in this currency - no history to compare"
-    average = sum(history) / len(history)
+    average = total / payments
     ratio = minor / average if average else 1.0
     if ratio <= 1.5:
         return 10, "Amount is within user average"
@@ -110,6 +111,37 @@ def _ip_factor(ip: str | None) -> tuple[int, str]:
     return 25, "IP from a public network with no bad reputation"
 
 
+@dataclass(frozen=True, slots=True)
+class History:
+    """What the score compares a new payment with, read in O(1) rows whatever the payer's history."""
+
+    payments: int  # SUCCESS/PROCESSING payments in the currency (the running totals of migration 0805)
+    total: int  # their sum, in minor units
+    last_hour: int  # payments of any status in the hour before now (an index range on created_at)
+    home: str  # the payer's country, else the country they pay from most often
+
+
+def _history_in(conn: sqlite3.Connection, user: User, currency: str, now: float) -> History:
+    totals = conn.execute(
+        "SELECT payments, amount FROM tribble_risk_totals WHERE user_id = ? AND currency = ?", (user.id, currency)
+    ).fetchone()
+    last_hour = conn.execute(
+        "SELECT count(*) FROM tribble_transactions WHERE customer_user_id = ? AND created_at >= ?"
+        " AND created_at <= ? AND kind = 'payment'",
+        (user.id, now - 3600, now),
+    ).fetchone()[0]
+    home = (user.country or "").upper()
+    if not home:
+        row = conn.execute(
+            "SELECT country FROM tribble_risk_countries WHERE user_id = ? AND payments > 0"
+            " ORDER BY payments DESC, country LIMIT 1",
+            (user.id,),
+        ).fetchone()
+        home = row[0] if row else ""
+    payments, total = (int(totals[0]), int(totals[1])) if totals else (0, 0)
+    return History(payments, total, int(last_hour), home)
+
+
 async def assess(
     sandbox: Sandbox,
     user: User,
@@ -119,34 +151,27 @@ async def assess(
     device_id: str | None,
     ip: str | None,
     country: str | None,
-    exclude: str | None = None,
-    before: float | None = None,
 ) -> Assessment:
-    """Score a payment of ``minor`` by ``user`` against the payments before ``before``."""
-    now = sandbox.clock.time() if before is None else before
-    rows = await sandbox.db.fetchall(
-        "SELECT id, amount, currency, status, country, created_at FROM tribble_transactions"
-        " WHERE customer_user_id = ? AND kind = 'payment' AND created_at <= ? AND id != ?",
-        (user.id, now, exclude or ""),
-    )
-    history = [int(r["amount"]) for r in rows if r["currency"] == currency and r["status"] in ("SUCCESS", "PROCESSING")]
-    recent = sum(1 for r in rows if r["created_at"] >= now - 3600)
+    """Score a new payment of ``minor`` by ``user`` against the payments made so far."""
+    now = sandbox.clock.time()
+    history = sandbox.db.peek(lambda conn: _history_in(conn, user, currency, now))
     factors: list[Factor] = []
-    score, why = _amount_factor(minor, history)
+    score, why = _amount_factor(minor, history.payments, history.total)
     factors.append(Factor("Amount Deviation", WEIGHTS["Amount Deviation"], score, why))
     if not device_id:
         score, why = 30, "No device fingerprint supplied"
     else:
-        seen = await sandbox.db.fetchone(
-            "SELECT first_seen FROM tribble_devices WHERE user_id = ? AND device_id = ? AND first_seen < ?",
-            (user.id, device_id, now),
+        seen = sandbox.db.peek(
+            lambda conn: conn.execute(
+                "SELECT first_seen FROM tribble_devices WHERE user_id = ? AND device_id = ? AND first_seen < ?",
+                (user.id, device_id, now),
+            ).fetchone()
         )
         score, why = (5, "Known device") if seen else (80, "New device detected - first time from this device")
     factors.append(Factor("Device Mismatch", WEIGHTS["Device Mismatch"], score, why))
-    score, why = _velocity_factor(recent)
+    score, why = _velocity_factor(history.last_hour)
     factors.append(Factor("Velocity Check", WEIGHTS["Velocity Check"], score, why))
-    seen = [str(r["country"]).upper() for r in rows if r["country"]]
-    home = (user.country or "").upper() or (max(set(seen), key=seen.count) if seen else "")
+    home = history.home
     if not country or not home:
         score, why = 10, "Transaction location consistent with user profile"
     elif country.upper() == home:
@@ -160,7 +185,7 @@ async def assess(
     raw = sum(f.weight * f.score for f in factors) / total_weight
     final = int(round(raw))
     level, decision = level_of(final)
-    confidence = round(min(0.99, 0.6 + 0.04 * len(history)), 2)
+    confidence = round(min(0.99, 0.6 + 0.04 * history.payments), 2)
     return Assessment(final, level, decision, confidence, factors)
 
 

@@ -74,6 +74,26 @@
     act(form.dataset.api, body, form.dataset.show);
   });
 
+  // Panels: one at a time, chosen by the URL's #fragment (users when none); reloads keep it.
+  var panels = Array.prototype.slice.call(document.querySelectorAll("main > section.panel"));
+  var panelLinks = document.querySelectorAll("nav.panels a[data-panel]");
+  function showPanel(name) {
+    if (!panels.some(function (p) { return p.id === name; })) name = panels.length ? panels[0].id : "";
+    panels.forEach(function (p) { p.classList.toggle("active", p.id === name); });
+    Array.prototype.forEach.call(panelLinks, function (a) {
+      if (a.dataset.panel === name) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    });
+  }
+  if (panels.length) {
+    document.body.classList.add("tabbed");
+    showPanel(window.location.hash.slice(1));
+    window.addEventListener("hashchange", function () {
+      showPanel(window.location.hash.slice(1));
+      window.scrollTo(0, 0);
+    });
+  }
+
   function cell(row, text, cls) {
     var td = document.createElement("td");
     td.textContent = text === null || text === undefined ? "" : String(text);
@@ -130,6 +150,22 @@
   }
   if (clockNow && clockFrozen) window.setInterval(refreshClock, 1000);
 
+  // An event's payload: one line (at most 72 characters) that opens on the whole JSON.
+  function payloadCell(data) {
+    var td = document.createElement("td");
+    td.className = "payload";
+    var details = document.createElement("details");
+    var summary = document.createElement("summary");
+    var code = document.createElement("code");
+    var line = JSON.stringify(data);
+    code.textContent = line.length > 72 ? line.slice(0, 71) + "\u2026" : line;
+    summary.appendChild(code);
+    var pre = document.createElement("pre");
+    pre.textContent = JSON.stringify(data, null, 2);
+    details.appendChild(summary); details.appendChild(pre); td.appendChild(details);
+    return td;
+  }
+
   // Event log: new events (id > last seen) prepended every 3 s.
   var eventsBody = document.getElementById("events-body");
   function refreshEvents() {
@@ -139,10 +175,7 @@
         var tr = document.createElement("tr");
         tr.dataset.eventId = e.id;
         cell(tr, e.id); cell(tr, e.created_at); cell(tr, e.platform); cell(tr, e.type); cell(tr, e.user_id);
-        var td = document.createElement("td");
-        var code = document.createElement("code");
-        code.textContent = JSON.stringify(e.data);
-        td.appendChild(code); tr.appendChild(td);
+        tr.appendChild(payloadCell(e.data));
         var empty = eventsBody.querySelector("tr.empty");
         if (empty) empty.remove();
         eventsBody.insertBefore(tr, eventsBody.firstChild);

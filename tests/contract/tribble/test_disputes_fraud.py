@@ -162,3 +162,34 @@ async def test_risk_score_and_fraud_analytics(client: AsyncTestClient) -> None:
         400,
         "INVALID_REQUEST",
     )
+
+
+async def test_risk_scores_against_running_totals_that_match_the_history(client: AsyncTestClient) -> None:
+    """The amount factor reads per-payer running totals (migration 0805): they equal the history's aggregate."""
+    _owner, merchant_id = await approved_merchant(client)
+    user, _tid = await _paid(client, merchant_id, 1000)
+    for amount in (1000, 1000):
+        r = await client.post(
+            "/api/v1/transactions",
+            json={"amount": amount, "currency": "NGN", "merchantId": merchant_id},
+            headers=user.headers,
+        )
+        assert r.status_code == 201, r.text
+    # Average 1000.00 NGN over three payments: 3,000.00 is 3.0x, the MEDIUM band of the amount factor.
+    r = await client.post(
+        "/api/v1/transactions",
+        json={"amount": 3000, "currency": "NGN", "merchantId": merchant_id},
+        headers=user.headers,
+    )
+    assert r.status_code == 201, r.text
+    r = await client.get(f"/api/v1/transactions/{r.json()['transactionId']}/risk-score", headers=user.headers)
+    factor = next(f for f in r.json()["riskFactors"] if f["name"] == "Amount Deviation")
+    assert factor["explanation"] == "Amount is 3.0x user average transaction", factor
+    db = sandbox_of(client).db
+    totals = await db.fetchall("SELECT user_id, currency, payments, amount FROM tribble_risk_totals ORDER BY 1, 2")
+    history = await db.fetchall(
+        "SELECT customer_user_id, currency, count(*), sum(amount) FROM tribble_transactions"
+        " WHERE kind = 'payment' AND status IN ('SUCCESS', 'PROCESSING') GROUP BY 1, 2 ORDER BY 1, 2"
+    )
+    assert [tuple(r) for r in totals if r[2]] == [tuple(r) for r in history]
+    assert any(r[0] == user.id and r[2] == 4 and r[3] == 6000_00 for r in totals), totals

@@ -10,7 +10,14 @@ from litestar import Request, Response, get, post
 from app.core.errors import Conflict, Forbidden, NotFound, Unauthorized
 from app.core.events import Event
 from app.platforms.drop import render
-from app.platforms.drop.auth import clear_session_cookie, current_user, set_session_cookie, start_session
+from app.platforms.drop.auth import (
+    clear_session_cookie,
+    current_principal,
+    current_user,
+    end_sessions,
+    set_session_cookie,
+    start_session,
+)
 from app.platforms.drop.errors import DropError, bad_request, conflict, documented, unauthorized
 from app.platforms.drop.limits import (
     AUTH_LIMIT,
@@ -152,8 +159,7 @@ async def login(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Respons
 
 @post("/api/auth/logout", status_code=200, tags=TAGS, summary="Logout and revoke all sessions")
 async def logout(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Response[DropMessage]:
-    user = await current_user(request, sandbox)
-    await sandbox.identity.revoke_all(user.id)
+    await end_sessions(sandbox, await current_principal(request, sandbox))
     response = ok(request, DropMessage("Logged out"))
     clear_session_cookie(response)
     return response
