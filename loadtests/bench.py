@@ -21,7 +21,8 @@ a process of its own):
 - r1: authenticated reads on every platform (Tribble wallet, Nivo wallet balance, T-Wallet account,
   Drop /api/auth/me as alice; Cashier get_account_balance, one WebSocket per user);
 - r2: money writes with one user per connection (Nivo transfer, T-Wallet send, Tribble payment,
-  Drop QR payment), each request with a fresh Idempotency-Key / X-Request-ID;
+  Drop QR payment; Tribble's connections cycle through 4 users each, as its tier-3 cap of 200
+  payments a day would end the route), each request with a fresh Idempotency-Key / X-Request-ID;
 - r3: the Tribble wallet read on an account with --history ledger entries and on one with 10;
 - r4: p50 / p99 of every route;
 - in-process ledger and storage figures (c), (c'), (d), (d64), (d') from loadtests/bench_ledger.py.
@@ -56,6 +57,7 @@ from loadtests import bare_app
 from loadtests.bench_drive import Measurement, Route, run_loadgen, run_wrk, wrk_version
 from loadtests.bench_setup import (
     SMALL_HISTORY,
+    TRIBBLE_USERS_PER_CONNECTION,
     DatabaseFacts,
     SetupError,
     Template,
@@ -375,7 +377,7 @@ def project_routes(users: Users, facts: DatabaseFacts, connections: int) -> list
             ],
             ok_statuses=(201,),
             write=True,
-            users=each,
+            users=f"{connections} connections, {TRIBBLE_USERS_PER_CONNECTION} users each (tier 3: 200 payments a day)",
         ),
         Route(
             "r2_drop",

@@ -43,6 +43,10 @@ TOKEN_SECONDS = 6 * 3600
 SMALL_HISTORY = 10
 NIVO_FLOAT = "100000.00"  # INR per Nivo user: each transfer or send moves 1.00
 TRIBBLE_FLOAT = 500.0  # USD per Tribble user: each payment is 1.00 (tier 3 allows 200 payments a day)
+# Tribble's tier-3 cap (200 payments per user per sandbox day) would end a 64-user route after
+# 12,800 payments, inside one run at a few thousand per second: each connection cycles through
+# its own 4 users instead (51,200 payments; still no user shared between connections).
+TRIBBLE_USERS_PER_CONNECTION = 4
 HISTORY_DAYS = 29
 
 
@@ -363,7 +367,7 @@ async def prepare_users(base: str, count: int, facts: DatabaseFacts) -> Users:
         )
         nivo, tribble, drop = await asyncio.gather(
             asyncio.gather(*(_nivo_user(api, run, prefix, i) for i in range(count))),
-            asyncio.gather(*(_tribble_user(api, run, prefix, i) for i in range(count))),
+            asyncio.gather(*(_tribble_user(api, run, prefix, i) for i in range(count * TRIBBLE_USERS_PER_CONNECTION))),
             asyncio.gather(*(_drop_user(api, run, i) for i in range(count))),
         )
         await asyncio.gather(*(_wait_funded(api, user) for user in tribble))

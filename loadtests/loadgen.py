@@ -112,12 +112,15 @@ async def run_http(spec: dict[str, Any]) -> dict[str, Any]:
     ]
 
     def worker(index: int, session: aiohttp.ClientSession) -> Any:
-        template = templates[index % len(templates)]
-        keyed = "{KEY}" in json.dumps(template)
+        # Line j belongs to connection j % connections (as in requests.lua): one user per connection,
+        # or several when the spec lists more templates than connections, never one shared.
+        mine = templates[index::connections] or [templates[index % len(templates)]]
+        keyed = "{KEY}" in json.dumps(mine)
 
         async def loop(stop: asyncio.Event) -> None:
             n = 0
             while not stop.is_set():
+                template = mine[n % len(mine)]
                 n += 1
                 key = f"{spec['tag']}-{index}-{n}"
                 headers = {k: v.replace("{KEY}", key) if keyed else v for k, v in template["headers"].items()}

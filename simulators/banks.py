@@ -6,7 +6,8 @@ from the bank's own settlement account (owner_type ``bank``, owner_id = the bank
 purpose ``ACCOUNT_PURPOSE_SETTLEMENT``, may go negative). The money is the bank's, not Drop's:
 
 - AISP: ``read_balances(user_id)`` reads each account's ledger balance and stores it as the
-  cached balance (``balance_cached``, ``balance_read_at``) that Drop shows.
+  cached balance (``balance_cached``; ``balance_read_at`` is when a read last found it moved) that
+  Drop shows.
 - PISP: ``initiate_payment(account, legs, ...)`` posts a payment journal debiting the bank
   account through the ledger (all legs or none; insufficient funds refused by the ledger).
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from app.core.errors import NotFound
@@ -227,24 +228,36 @@ class OpenBankingBanks:
 
     # -- AISP ----------------------------------------------------------------------------------
     async def read_balances(self, user_id: int) -> list[BankAccount]:
-        """AISP read: every account's balance at the bank (the ledger) becomes its cached balance."""
+        """AISP read: every account's balance at the bank (the ledger) becomes its cached balance.
+
+        The read is inline (the user's few accounts by index, each ledger row by id); the cache is
+        written only for the accounts whose balance moved since the last read, so a GET that finds
+        nothing new costs no write.
+        """
         now = self.sandbox.clock.time()
 
-        def run(conn: sqlite3.Connection) -> None:
-            rows = conn.execute(
-                "SELECT id, ledger_account_id FROM ob_bank_accounts WHERE user_id = ?", (user_id,)
-            ).fetchall()
-            for row in rows:
-                ledger = get_account_in(conn, int(row["ledger_account_id"]))
-                if ledger is None:
-                    continue
-                conn.execute(
-                    "UPDATE ob_bank_accounts SET balance_cached = ?, balance_read_at = ? WHERE id = ?",
-                    (ledger.available, now, row["id"]),
-                )
+        def read(conn: sqlite3.Connection) -> tuple[list[BankAccount], list[tuple[int, float, int]]]:
+            accounts: list[BankAccount] = []
+            moved: list[tuple[int, float, int]] = []
+            for row in conn.execute(
+                "SELECT * FROM ob_bank_accounts WHERE user_id = ? ORDER BY is_primary DESC, id", (user_id,)
+            ):
+                account = BankAccount.from_row(row)
+                ledger = get_account_in(conn, account.ledger_account_id)
+                if ledger is not None and ledger.available != account.balance:
+                    account = replace(account, balance=ledger.available, balance_read_at=now)
+                    moved.append((ledger.available, now, account.id))
+                accounts.append(account)
+            return accounts, moved
 
-        await self.sandbox.db.write(run)
-        return await self.accounts(user_id)
+        accounts, moved = self.sandbox.db.peek(read)
+        if moved:
+            await self.sandbox.db.write(
+                lambda conn: conn.executemany(
+                    "UPDATE ob_bank_accounts SET balance_cached = ?, balance_read_at = ? WHERE id = ?", moved
+                )
+            )
+        return accounts
 
     # -- money in and out ------------------------------------------------------------------------
     async def fund(self, account_id: int, amount: int, *, key: str, _settlement: int | None = None) -> Journal:

@@ -8,7 +8,9 @@
 -- Users: wrk gives each of its T threads C/T connections. Thread i uses templates
 --   [i*C/T, (i+1)*C/T) (mod the number of lines), cycling through them in request(). With T = C each
 --   thread has one connection and one template: one user per connection, fixed for the whole run.
---   With one template line every connection sends the same request (the reads: one user).
+--   With one template line every connection sends the same request (the reads: one user). With
+--   more lines than connections, line j belongs to connection j % C (several users per connection,
+--   still none shared between connections).
 -- EXPECT (optional): a substring every 2xx body must contain, else the response counts as failed
 --   (T-Wallet answers HTTP 200 with "code": 601 in the body for a refused send).
 -- done() prints one line "WRK_JSON {...}": requests, duration, status counts, socket errors,
@@ -30,7 +32,7 @@ local function split(line, sep)
 end
 
 local templates = {}
-local tag, per_thread, first, expect
+local tag, per_thread, first, expect, mine
 local counter = 0
 statuses = {}
 bad_body = 0
@@ -60,10 +62,20 @@ function init(args)
    end
    per_thread = math.max(1, math.floor(connections / nthreads))
    first = slot * per_thread
+   mine = {}
+   if #templates > connections then
+      -- More lines than connections: line j belongs to connection j % C, so each connection cycles
+      -- through its own users and no two connections share one.
+      for j = 0, #templates - 1 do
+         if math.floor((j % connections) / per_thread) == slot then table.insert(mine, templates[j + 1]) end
+      end
+   else
+      for k = 0, per_thread - 1 do table.insert(mine, templates[(first + k) % #templates + 1]) end
+   end
 end
 
 function request()
-   local t = templates[(first + counter % per_thread) % #templates + 1]
+   local t = mine[counter % #mine + 1]
    counter = counter + 1
    if t.static then return t.static end
    local key = tag .. "-" .. slot .. "-" .. counter

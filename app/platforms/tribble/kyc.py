@@ -218,15 +218,12 @@ def _in_ngn_in(conn: sqlite3.Connection, minor: int, currency: str) -> int:
     return convert(minor, currency, "NGN", rate)
 
 
-# One pass over this month's payments and top-ups (both indexed on (user, created_at)), summed per
-# currency: the caller's tier caps how many rows a month can hold, and nothing is read per row.
+# This month's running totals per UTC day and currency (tribble_usage_days, kept by triggers on
+# payments and top-ups: migration 0806): at most 31 rows a currency, however busy the month was.
 _MONTH_TOTALS = (
-    "SELECT currency, SUM(amount), SUM(CASE WHEN created_at >= :day THEN amount ELSE 0 END),"
-    " SUM(created_at >= :day) FROM ("
-    " SELECT amount, currency, created_at FROM tribble_transactions WHERE customer_user_id = :user"
-    " AND kind = 'payment' AND status NOT IN ('FAILED', 'BLOCKED') AND created_at >= :month"
-    " UNION ALL SELECT amount, currency, created_at FROM tribble_topups WHERE user_id = :user"
-    " AND status != 'FAILED' AND created_at >= :month) GROUP BY currency"
+    "SELECT currency, SUM(amount), SUM(CASE WHEN day >= :day THEN amount ELSE 0 END),"
+    " SUM(CASE WHEN day >= :day THEN operations ELSE 0 END) FROM tribble_usage_days"
+    " WHERE user_id = :user AND day >= :month GROUP BY currency"
 )
 
 
@@ -235,7 +232,7 @@ def _usage_in(
 ) -> tuple[int, int, int, int]:
     """(today's total, this month's total, today's count, this payment), all in NGN minor units."""
     day_total = month_total = day_count = 0
-    params = {"user": user_id, "month": month_start, "day": day_start}
+    params = {"user": user_id, "month": int(month_start), "day": int(day_start)}
     for row_currency, month_sum, day_sum, count in conn.execute(_MONTH_TOTALS, params):
         month_total += _in_ngn_in(conn, int(month_sum), row_currency)
         day_total += _in_ngn_in(conn, int(day_sum), row_currency)

@@ -45,6 +45,24 @@ async def test_aisp_read_refreshes_the_cached_balance(new_session: SessionFactor
     assert (await s.sandbox.ledger.check()).ok
 
 
+async def test_an_aisp_read_that_finds_nothing_new_writes_nothing(new_session: SessionFactory) -> None:
+    """GET /api/auth/me reads balances inline; the cache is written only for an account that moved."""
+    s = await new_session()
+    banks: OpenBankingBanks = s.sandbox.extras["banks"]
+    uid = await s.user_id()
+    assert (await s.http.get("/api/auth/me")).status_code == 200
+    [account] = await banks.accounts(uid)
+    read_at = account.balance_read_at
+    s.sandbox.clock.advance(3600)
+    assert (await s.http.get("/api/auth/me")).json()["data"]["totalBalance"] == 50000.0
+    assert (await banks.get(account.id)).balance_read_at == read_at  # type: ignore[union-attr]
+    await banks.fund(account.id, 1_00, key="pocket-money")
+    assert (await s.http.get("/api/auth/me")).json()["data"]["totalBalance"] == 50001.0
+    moved = await banks.get(account.id)
+    assert moved is not None and moved.balance == 5_000_100
+    assert read_at is not None and moved.balance_read_at is not None and moved.balance_read_at >= read_at + 3600
+
+
 async def test_remittance_can_be_paid_from_a_chosen_account(new_session: SessionFactory) -> None:
     s = await new_session()
     await s.approve_kyc()
