@@ -213,13 +213,13 @@ class OpenBankingBanks:
         return await self.link_account(user_id, unless_linked=True)
 
     async def accounts(self, user_id: int) -> list[BankAccount]:
-        rows = await self.sandbox.db.fetchall(
+        rows = self.sandbox.db.lookup_all(
             "SELECT * FROM ob_bank_accounts WHERE user_id = ? ORDER BY is_primary DESC, id", (user_id,)
         )
         return [BankAccount.from_row(row) for row in rows]
 
     async def get(self, account_id: int) -> BankAccount | None:
-        row = await self.sandbox.db.fetchone("SELECT * FROM ob_bank_accounts WHERE id = ?", (account_id,))
+        row = self.sandbox.db.lookup("SELECT * FROM ob_bank_accounts WHERE id = ?", (account_id,))
         return None if row is None else BankAccount.from_row(row)
 
     async def primary(self, user_id: int) -> BankAccount | None:

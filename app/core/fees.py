@@ -99,7 +99,8 @@ class FeeSchedule:
         self.db = db
 
     async def quote(self, scheme: str, transaction_type: str, currency: str, amount_minor: int) -> FeeQuote:
-        return await self.db.read(lambda c: quote_in(c, scheme, transaction_type, currency, amount_minor))
+        # One indexed row of a small table: inline, no reader-thread hop.
+        return self.db.peek(lambda c: quote_in(c, scheme, transaction_type, currency, amount_minor))
 
     async def rules(self, scheme: str | None = None) -> list[FeeRule]:
         def run(conn: sqlite3.Connection) -> list[FeeRule]:

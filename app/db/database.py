@@ -411,6 +411,14 @@ class Database:
         finally:
             conn.execute("COMMIT")
 
+    def lookup(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        """One row by a key (primary or unique index) read inline with ``peek``; never for a scan."""
+        return self.peek(lambda c: c.execute(sql, params).fetchone())
+
+    def lookup_all(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        """The few rows of one owner by an index (a user's accounts), inline with ``peek``."""
+        return self.peek(lambda c: c.execute(sql, params).fetchall())
+
     async def fetchone(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
         return await self.read(lambda c: c.execute(sql, params).fetchone())
 

@@ -161,7 +161,8 @@ class IdentityService:
     async def _get(self, column: str, value: Any) -> User | None:
         if value is None or value == "":
             return None
-        return await self.db.read(lambda conn: usr.get_by(conn, column, value))
+        # A unique index lookup: inline on this thread's read connection (no reader-thread hop).
+        return self.db.peek(lambda conn: usr.get_by(conn, column, value))
 
     async def get_user(self, user_id: int) -> User | None:
         found = strict_int(user_id, minimum=1)  # 2**63 is no id (SQLite would overflow), "١" is not 1

@@ -111,17 +111,28 @@ def open_account_in(
     return _get_or_create(conn, now, key, owner_type, owner_id, cur, purpose, type, allow_negative, active, label)
 
 
-def system_account_in(conn: sqlite3.Connection, now: float, name: str, currency: str) -> Account:
-    """Get-or-create a system account (may go negative): settlement, fees, commission, fx, suspense."""
+def _system_key(name: str, currency: str) -> tuple[str, str, str]:
+    """(key, purpose, currency) of a system account; invalid_system_account for an unknown name."""
     purpose = SYSTEM_ACCOUNTS.get(name)
     if purpose is None:
         raise ValidationFailed(
             f"Unknown system account {name!r}; one of {sorted(SYSTEM_ACCOUNTS)}", code="invalid_system_account"
         )
     cur = normalize_currency(currency)
-    return _get_or_create(
-        conn, now, f"system:{name}:{cur}", "system", None, cur, purpose, "ACCOUNT_TYPE_SYSTEM", True, True, name
-    )
+    return f"system:{name}:{cur}", purpose, cur
+
+
+def find_system_account_in(conn: sqlite3.Connection, name: str, currency: str) -> Account | None:
+    """The system account if it exists already (read-only connection: no get-or-create)."""
+    key, _purpose, _cur = _system_key(name, currency)
+    row = conn.execute(f"{_SELECT} WHERE key = ?", (key,)).fetchone()
+    return None if row is None else account_from_row(row)
+
+
+def system_account_in(conn: sqlite3.Connection, now: float, name: str, currency: str) -> Account:
+    """Get-or-create a system account (may go negative): settlement, fees, commission, fx, suspense."""
+    key, purpose, cur = _system_key(name, currency)
+    return _get_or_create(conn, now, key, "system", None, cur, purpose, "ACCOUNT_TYPE_SYSTEM", True, True, name)
 
 
 def get_account_in(conn: sqlite3.Connection, account_id: int) -> Account | None:

@@ -65,6 +65,11 @@ class LedgerService:
         return result
 
     async def system_account(self, name: str, currency: str) -> Account:
+        # Created once, then read on every payment: look inline first, get-or-create on the writer only
+        # the first time (system accounts are never deleted).
+        found = self.db.peek(lambda c: acc.find_system_account_in(c, name, currency))
+        if found is not None:
+            return found
         result: Account = await self.db.write(lambda c: acc.system_account_in(c, self.clock.time(), name, currency))
         return result
 

@@ -55,7 +55,7 @@ async def replay(sandbox: Sandbox, request_key: str | None, summary: str) -> dic
     """The first response of a repeated X-Request-ID; 409 when the request differs."""
     if request_key is None:
         return None
-    row = await sandbox.db.fetchone(
+    row = sandbox.db.lookup(
         "SELECT request_summary, response FROM drop_transactions WHERE request_key = ?", (request_key,)
     )
     if row is None:

@@ -77,7 +77,7 @@ async def find_wallet(sandbox: Sandbox, wallet_id: str) -> NivoWallet | None:
     key = normalize_uuid(wallet_id)
     if key is None:
         return None
-    return await sandbox.db.read(lambda conn: get_wallet_in(conn, key))
+    return sandbox.db.peek(lambda conn: get_wallet_in(conn, key))  # by primary key: inline
 
 
 def ensure_owned(found: NivoWallet | None, user_id: int, *, label: str = "Wallet") -> NivoWallet:

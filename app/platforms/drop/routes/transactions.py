@@ -215,7 +215,7 @@ async def create_qr_payment(request: Request[Any, Any, Any], sandbox: SandboxDep
         raise bad_request(
             "Amount must be between 1 and 100,000 NOK", [field_error("amount", "must be between 1 and 100000")]
         )
-    merchant = await sandbox.db.fetchone("SELECT * FROM drop_merchants WHERE id = ?", (merchant_id.strip(),))
+    merchant = sandbox.db.lookup("SELECT * FROM drop_merchants WHERE id = ?", (merchant_id.strip(),))
     if merchant is None:
         raise not_found("Merchant not found")
     if int(merchant["user_id"]) == user.id:
