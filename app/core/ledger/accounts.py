@@ -100,6 +100,14 @@ def open_account_in(
     label: str = "",
 ) -> Account:
     """Get-or-create the account of ``(owner_type, owner_id, currency, purpose)``."""
+    key, cur = account_key(owner_type, owner_id, currency, purpose, type)
+    return _get_or_create(conn, now, key, owner_type, owner_id, cur, purpose, type, allow_negative, active, label)
+
+
+def account_key(
+    owner_type: str, owner_id: int | None, currency: str, purpose: str, type: str = "ACCOUNT_TYPE_REAL"
+) -> tuple[str, str]:
+    """(key, normalised currency) of an owner's account; validation errors for unknown kinds."""
     if owner_type not in OWNER_TYPES:
         raise ValidationFailed(f"Unknown owner type {owner_type!r}", code="invalid_owner_type")
     if purpose not in PURPOSES:
@@ -107,8 +115,12 @@ def open_account_in(
     if type not in ACCOUNT_TYPES:
         raise ValidationFailed(f"Unknown account type {type!r}", code="invalid_account_type")
     cur = normalize_currency(currency)
-    key = f"{owner_type}:{owner_id}:{cur}:{purpose}"
-    return _get_or_create(conn, now, key, owner_type, owner_id, cur, purpose, type, allow_negative, active, label)
+    return f"{owner_type}:{owner_id}:{cur}:{purpose}", cur
+
+
+def find_account_by_key_in(conn: sqlite3.Connection, key: str) -> Account | None:
+    row = conn.execute(f"{_SELECT} WHERE key = ?", (key,)).fetchone()
+    return None if row is None else account_from_row(row)
 
 
 def _system_key(name: str, currency: str) -> tuple[str, str, str]:
@@ -124,9 +136,7 @@ def _system_key(name: str, currency: str) -> tuple[str, str, str]:
 
 def find_system_account_in(conn: sqlite3.Connection, name: str, currency: str) -> Account | None:
     """The system account if it exists already (read-only connection: no get-or-create)."""
-    key, _purpose, _cur = _system_key(name, currency)
-    row = conn.execute(f"{_SELECT} WHERE key = ?", (key,)).fetchone()
-    return None if row is None else account_from_row(row)
+    return find_account_by_key_in(conn, _system_key(name, currency)[0])
 
 
 def system_account_in(conn: sqlite3.Connection, now: float, name: str, currency: str) -> Account:

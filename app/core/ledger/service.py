@@ -48,6 +48,12 @@ class LedgerService:
         active: bool = True,
         label: str = "",
     ) -> Account:
+        # Get-or-create, and nearly always "get" (a wallet, a merchant's account on every payment):
+        # look inline first; only a missing account goes to the writer (accounts are never deleted).
+        key, _cur = acc.account_key(owner_type, owner_id, currency, purpose, type)
+        found = self.db.peek(lambda c: acc.find_account_by_key_in(c, key))
+        if found is not None:
+            return found
         result: Account = await self.db.write(
             lambda c: acc.open_account_in(
                 c,

@@ -33,7 +33,7 @@ FREQUENCIES = ("daily", "weekly", "monthly")
 
 
 async def get_merchant(sandbox: Sandbox, merchant_id: str) -> Any:
-    row = await sandbox.db.fetchone("SELECT * FROM tribble_merchants WHERE id = ?", (merchant_id,))
+    row = sandbox.db.lookup("SELECT * FROM tribble_merchants WHERE id = ?", (merchant_id,))
     if row is None:
         raise TribbleError("NOT_FOUND", "Merchant not found", {"merchantId": merchant_id})
     return row

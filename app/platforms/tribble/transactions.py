@@ -105,7 +105,7 @@ async def create_transaction(
         raise invalid("Idempotency-Key", "Idempotency-Key must be at most 255 characters")
     fingerprint = _request_fingerprint(data, minor, currency)
     if key is not None:
-        existing = await sandbox.db.fetchone(
+        existing = sandbox.db.lookup(
             "SELECT response FROM tribble_transactions WHERE customer_user_id = ? AND idempotency_key = ?",
             (user.id, key),
         )
