@@ -11,6 +11,7 @@ from litestar import Litestar, Request, Response
 from litestar.di import Provide
 from litestar.exceptions import ValidationException
 
+from app import heap
 from app.edge import cors_config, edge_layer
 from app.health import health
 from app.openapi_docs import openapi_config
@@ -69,6 +70,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await registry.start()
+        if settings.gc_freeze:
+            heap.settle()
         try:
             yield
         finally:

@@ -43,6 +43,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ["PAYSANDBOX_DB"] = str(settings.db.resolve())
     os.environ["PAYSANDBOX_HOST"] = settings.host
     os.environ["PAYSANDBOX_PORT"] = str(settings.port)
+    os.environ.setdefault("PAYSANDBOX_GC_FREEZE", "true")  # a server process: app/heap.py
     if settings.workspaces_dir is not None:
         os.environ["PAYSANDBOX_WORKSPACES_DIR"] = str(settings.workspaces_dir.resolve())
     from app.server_options import uvicorn_options

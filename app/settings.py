@@ -73,6 +73,9 @@ class Settings:
     # ISO-8601 instant where a database with no clock of its own starts its sandbox clock (running from
     # there); empty: the machine's time. Tests pin it so they never depend on today's date.
     clock_start: str = ""
+    # Freeze the startup heap out of the garbage collector's full collections (app/heap.py); on for
+    # `paysandbox serve`, off for apps built inside another process (tests).
+    gc_freeze: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -132,6 +135,7 @@ _TYPES: dict[str, type] = {
     "ws_ping_timeout": float,
     "cors_origins": str,
     "clock_start": str,
+    "gc_freeze": bool,
 }
 
 
