@@ -23,6 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
@@ -37,6 +38,7 @@ from app.settings import Settings
 SandboxDep = NamedDependency[Sandbox]
 
 WORKSPACE_HEADER = "x-sandbox-workspace"
+_WORKSPACE_HEADER_RAW = WORKSPACE_HEADER.encode()
 DEFAULT_WORKSPACE = "default"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
@@ -97,8 +99,25 @@ class SandboxRegistry:
         await self.default.stop()
 
     # -- selection ---------------------------------------------------------------------------
-    def workspace_name(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-        name = connection.headers.get(WORKSPACE_HEADER) or connection.query_params.get("workspace")
+    @staticmethod
+    def workspace_name(scope: Scope) -> str:
+        """``X-Sandbox-Workspace``, else the ``workspace`` query parameter, else the default.
+
+        Read from the raw scope (one pass over the header pairs; the query string parsed only when
+        it names a workspace): every request asks, and building Litestar's header and query
+        multidicts for it cost more than the rest of a health check.
+        """
+        name = ""
+        for key, value in scope["headers"]:
+            if key == _WORKSPACE_HEADER_RAW:
+                name = value.decode("latin-1")
+                break
+        if not name:
+            query: bytes = scope.get("query_string", b"")
+            if b"workspace" in query:
+                name = next(
+                    (v for k, v in parse_qsl(query.decode("latin-1"), keep_blank_values=True) if k == "workspace"), ""
+                )
         return (name or DEFAULT_WORKSPACE).strip().lower()
 
     def path_of(self, name: str) -> Path:
@@ -225,9 +244,8 @@ async def sandbox_for(scope: Scope) -> Sandbox:
     cached = scope.get("paysandbox.sandbox")  # type: ignore[typeddict-item]
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
-    registry = registry_of(connection)
-    sandbox = await registry.get(registry.workspace_name(connection))
+    registry: SandboxRegistry = scope["app"].state.registry
+    sandbox = await registry.get(registry.workspace_name(scope))
     sandbox.touch()
     scope["paysandbox.sandbox"] = sandbox  # type: ignore[typeddict-unknown-key]
     return sandbox
