@@ -99,8 +99,8 @@ class FxDesk:
         return await self.db.write(lambda c: rate_in(c, now, from_currency, to_currency))  # type: ignore[no-any-return]
 
     async def peek(self, from_currency: str, to_currency: str) -> Decimal:
-        """The current cross rate without storing a quote (display only)."""
-        return await self.db.read(lambda c: cross_rate_in(c, from_currency, to_currency))
+        """The current cross rate without storing a quote (display only): two rows by key, inline."""
+        return self.db.peek(lambda c: cross_rate_in(c, from_currency, to_currency))
 
     async def quote(self, quote_id: int) -> FxRate:
         row = await self.db.fetchone(
