@@ -64,20 +64,22 @@ class EventBus:
 
     async def publish(self, event: Event) -> Event:
         """Persist the event to the log, then deliver it to every matching subscriber."""
+        await self.db.write(lambda conn: self.record_in(conn, event))
+        await self.dispatch(event)
+        return event
+
+    def record_in(self, conn: sqlite3.Connection, event: Event) -> Event:
+        """Write the event to the log inside the caller's write job (so it commits, or rolls back, with
+        the change it reports); ``dispatch`` it once that job has committed."""
         event.created_at = event.created_at or iso(self.clock.time())
         payload = json.dumps(
             {"data": event.data, "also_users": list(event.also_users)}, separators=(",", ":"), default=str
         )
-
-        def run(conn: sqlite3.Connection) -> int:
-            cur = conn.execute(
-                "INSERT INTO events (type, user_id, platform, data, created_at) VALUES (?, ?, ?, ?, ?)",
-                (event.type, event.user_id, event.platform, payload, event.created_at),
-            )
-            return int(cur.lastrowid or 0)
-
-        event.id = int(await self.db.write(run))
-        await self.dispatch(event)
+        cur = conn.execute(
+            "INSERT INTO events (type, user_id, platform, data, created_at) VALUES (?, ?, ?, ?, ?)",
+            (event.type, event.user_id, event.platform, payload, event.created_at),
+        )
+        event.id = int(cur.lastrowid or 0)
         return event
 
     async def dispatch(self, event: Event) -> None:

@@ -217,6 +217,8 @@ async def create_qr_payment(
     if fee > 0:
         legs.append(Leg(account.ledger_account_id, fees.id, fee, "fee", f"Drop QR payment fee {tx_id}"))
     customer = render.anonymise(user.first_name, user.last_name)
+    # Logged with the payment in its write job; delivered to subscribers after the commit.
+    completed = Event("transaction.completed", body, user.id, "drop")
 
     def on_posted(conn: sqlite3.Connection, journal: Journal) -> None:
         conn.execute(
@@ -253,6 +255,7 @@ async def create_qr_payment(
             f"{customer} paid {render.amount(amount, NOK):.2f} NOK",
             tx_id,
         )
+        sandbox.events.record_in(conn, completed)
 
     journal = await banks.initiate_payment(
         account,
@@ -264,7 +267,7 @@ async def create_qr_payment(
     )
     if journal.replayed:
         return Created(await _replayed_body(sandbox, journal), True)
-    await sandbox.events.publish(Event("transaction.completed", body, user.id, "drop"))
+    await sandbox.events.dispatch(completed)
     return Created(body, False)
 
 

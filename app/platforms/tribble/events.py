@@ -27,19 +27,26 @@ async def publish(sandbox: Sandbox, type: str, data: dict[str, Any], user_id: in
     await sandbox.events.publish(Event(type=type, data=data, user_id=user_id, platform=PLATFORM, also_users=also))
 
 
-async def transaction_completed(sandbox: Sandbox, transaction_id: str) -> None:
-    row = await sandbox.db.fetchone("SELECT * FROM tribble_transactions WHERE id = ?", (transaction_id,))
-    if row is None:
-        return
-    owner = await _merchant_owner(sandbox, row["merchant_id"])
+def completed_event(row: Any, merchant_owner: int | None, now: float) -> Event:
+    """``transaction:completed`` for a transaction row (a mapping of its columns)."""
     data = {
         "transactionId": row["id"],
         "amount": amount(int(row["amount"]), row["currency"]),
         "status": row["status"],
         "merchantId": row["merchant_id"],
-        "timestamp": iso(row["completed_at"] or sandbox.clock.time()),
+        "timestamp": iso(row["completed_at"] or now),
     }
-    await publish(sandbox, "transaction:completed", data, int(row["customer_user_id"]), (owner,) if owner else ())
+    also = (merchant_owner,) if merchant_owner else ()
+    user_id = int(row["customer_user_id"])
+    return Event(type="transaction:completed", data=data, user_id=user_id, platform=PLATFORM, also_users=also)
+
+
+async def transaction_completed(sandbox: Sandbox, transaction_id: str) -> None:
+    row = await sandbox.db.fetchone("SELECT * FROM tribble_transactions WHERE id = ?", (transaction_id,))
+    if row is None:
+        return
+    owner = await _merchant_owner(sandbox, row["merchant_id"])
+    await sandbox.events.publish(completed_event(row, owner, sandbox.clock.time()))
 
 
 async def risk_alert(

@@ -123,22 +123,23 @@ async def pay_from_wallet(
     )
     stored = {"request": fingerprint, "status": 201, "body": to_builtins(out)}
     user_id = int(base["customer_user_id"])
+    row = {
+        **base,
+        "status": "SUCCESS",
+        "completed_at": now,
+        "processor_status": "success",
+        "processor_message": "Transaction completed successfully",
+        "response": json.dumps(stored),
+    }
+    owner = merchant["owner_user_id"]
+    # Logged in the posting's own write job (one commit per payment, not a second one for the
+    # event), delivered to subscribers once that job has committed.
+    completed = events.completed_event(row, int(owner) if owner else None, now)
 
     def on_posted(conn: sqlite3.Connection, journal: Journal) -> None:
-        insert_row(
-            conn,
-            {
-                **base,
-                "status": "SUCCESS",
-                "journal_id": journal.id,
-                "completed_at": now,
-                "processor_status": "success",
-                "processor_message": "Transaction completed successfully",
-                "response": json.dumps(stored),
-            },
-            assessment,
-        )
+        insert_row(conn, {**row, "journal_id": journal.id}, assessment)
         remember_device(conn, user_id, base["device_id"], now)
+        sandbox.events.record_in(conn, completed)
 
     ledger_key = f"tribble:pay:{user_id}:{key}" if key else f"tribble:pay:{base['id']}"
     try:
@@ -165,7 +166,7 @@ async def pay_from_wallet(
         return await replay(sandbox, user_id, key, fingerprint)
     if journal.replayed:
         return await replay(sandbox, user_id, key, fingerprint)
-    await events.transaction_completed(sandbox, base["id"])
+    await sandbox.events.dispatch(completed)
     return Response(out, status_code=201)
 
 
