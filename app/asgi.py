@@ -15,14 +15,21 @@ from app import heap
 from app.edge import cors_config, edge_layer
 from app.health import health
 from app.openapi_docs import openapi_config
+from app.platform_paths import PlatformPaths
 from app.platforms import PLATFORMS
 from app.platforms.base import PlatformSpec
 from app.registry import SandboxRegistry, sandbox_for
 from app.sandbox.errors import control_error_response
+from app.sandbox.journal import mark_unmatched
 from app.settings import Settings
 
 # Routers outside the five contracts (control API, console), added when present.
-EXTRA_ROUTES: list[str] = ["app.sandbox.routes:ROUTES", "app.sandbox.workspaces:ROUTES", "app.sandbox.bench:ROUTES"]
+EXTRA_ROUTES: list[str] = [
+    "app.sandbox.routes:ROUTES",
+    "app.sandbox.workspaces:ROUTES",
+    "app.sandbox.bench:ROUTES",
+    "app.asyncapi:ROUTES",  # /schema/asyncapi/{cashier,tribble}.json
+]
 
 
 def load_platforms() -> list[PlatformSpec]:
@@ -60,7 +67,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         if isinstance(exc, RecursionError | UnicodeDecodeError):
             # Litestar's body decoding lets these escape for absurdly nested or non-UTF-8 bodies:
             # a client error, rendered by each platform as its own "bad request".
-            exc = ValidationException(detail="Request body could not be decoded")
+            decoded = ValidationException(detail="Request body could not be decoded")
+            decoded.__cause__ = exc  # app.wording words it ("nested too deeply", "not UTF-8 text")
+            exc = decoded
+        mark_unmatched(request.scope, exc)  # the request journal shows it as not matching the contract
         for prefix, spec in by_prefix:
             if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
                 return spec.error_response(request, exc)
@@ -86,12 +96,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={"sandbox": Provide(sandbox_for)},
         exception_handlers={Exception: handle_error},
         lifespan=[lifespan],
-        openapi_config=openapi_config(),
+        openapi_config=openapi_config(platforms),
         debug=False,
     )
     # Outside Litestar's router, so 404/405 answers carry X-Request-ID (and CORS headers) too and
     # "DEL" is routed; one layer instead of a request-id wrapper plus a CORS middleware per route.
-    app.asgi_handler = edge_layer(app.asgi_handler, cors_config(settings))
+    paths = PlatformPaths(platforms)
+    app.asgi_handler = edge_layer(app.asgi_handler, cors_config(settings), registry, paths)
+    app.state.platform_paths = paths
     app.state.registry = registry
     app.state.settings = settings
     return app

@@ -1,4 +1,4 @@
-"""paysandbox: serve | check | seed | reset | loadtest."""
+"""paysandbox: serve | check | seed | reset | loadtest | fixtures apply."""
 
 from __future__ import annotations
 
@@ -122,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("--db", default="./sandbox.db", help="SQLite file to reset")
     reset.add_argument("--example", default=None, help="example database to copy")
     reset.set_defaults(func=cmd_reset)
+
+    from app.sandbox.fixtures.command import add_parser as add_fixtures_parser
+
+    add_fixtures_parser(sub)
 
     load = sub.add_parser("loadtest", help="run the Locust ledger-path mix against a scratch server")
     load.add_argument("--users", type=int, default=50, help="concurrent Locust users")

@@ -8,21 +8,34 @@ It does, in one coroutine with one ``send`` wrapper, what used to be three neste
   none) and kept in ``scope["state"]["request_id"]`` for the platforms' error envelopes;
 - CORS, when the request carries an ``Origin`` (a browser's cross-origin call): the preflight is
   answered here and the response gets the CORS headers, by Litestar's own CORS rules
-  (``CORSConfig``), so requests without an ``Origin`` pay nothing for it.
+  (``CORSConfig``), so requests without an ``Origin`` pay nothing for it;
+- the request journal and fault injection (``app.sandbox.observed_http``, ``observed_ws``): when
+  the sandbox serving the request keeps a journal, or has fault rules, or the request carries
+  ``X-Sandbox-Fault``. With the journal off and no rules, the fault check is two attribute reads;
+  with the journal on, a request pays for one ``JournalEntry`` and two wrapper calls (raw values
+  only: decoding, redaction and the JWT's user wait until the journal is read).
 
-WebSocket and lifespan scopes pass straight through.
+WebSocket scopes get the journal and faults too (``observed_ws``); lifespan passes straight through.
 """
 
 from __future__ import annotations
 
 import itertools
 import secrets
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from litestar.config.cors import CORSConfig
 from litestar.middleware._internal.cors import CORSMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.platform_paths import PlatformPaths
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from app.registry import SandboxRegistry
+    from app.runtime import Sandbox
+    from app.sandbox.faults import FaultRule
 
 # Generated request ids: a per-process random prefix and a counter (no entropy read per request).
 _REQUEST_ID_PREFIX = secrets.token_hex(4)
@@ -57,23 +70,66 @@ def next_request_id() -> str:
     return f"req_{_REQUEST_ID_PREFIX}{next(_request_counter) & 0xFFFFFFFF:08x}"
 
 
-def edge_layer(app: ASGIApp, cors: CORSConfig | None) -> ASGIApp:
+async def sandbox_named(registry: SandboxRegistry | None, name: str | None) -> Sandbox | None:
+    """The sandbox of a workspace name (None: the default); None when there is none (the app answers)."""
+    if registry is None:
+        return None
+    if name is None:
+        return registry.default
+    name = name.strip().lower()
+    if name in ("", "default"):
+        return registry.default
+    try:
+        return await registry.get(name)
+    except Exception:  # unknown or invalid workspace: the route's sandbox_for refuses it in its envelope
+        return None
+
+
+def query_value(query: bytes, key: bytes) -> str | None:
+    """One parameter of a raw query string (percent-decoded), None when absent."""
+    for pair in query.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        if name == key:
+            return unquote(value.decode("latin-1"))
+    return None
+
+
+def edge_layer(
+    app: ASGIApp,
+    cors: CORSConfig | None,
+    registry: SandboxRegistry | None = None,
+    paths: PlatformPaths | None = None,
+) -> ASGIApp:
     """Wrap Litestar's ASGI handler (``app.asgi_handler``) in the request edge described above."""
+    from app.sandbox.faults import parse_one_off
+    from app.sandbox.observed_http import serve_observed
+    from app.sandbox.observed_ws import serve_websocket
+
     with_cors: ASGIApp | None = CORSMiddleware(app=app, config=cors) if cors is not None else None
+    platform_paths = paths or PlatformPaths([])
 
     async def edge(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
+            if scope["type"] == "websocket" and registry is not None:
+                await serve_websocket(app, scope, receive, send, registry=registry, paths=platform_paths)
+                return
             await app(scope, receive, send)
             return
         if scope["method"] == "DEL":
             scope["method"] = "DELETE"
         sent = None
         has_origin = False
+        workspace = None
+        fault = None
         for key, value in scope["headers"]:
             if key == b"x-request-id":
                 sent = value.decode("latin-1")[:200]
             elif key == b"origin":
                 has_origin = True
+            elif key == b"x-sandbox-workspace":
+                workspace = value.decode("latin-1")
+            elif key == b"x-sandbox-fault":
+                fault = value.decode("latin-1")
         request_id = sent or next_request_id()
         scope["state"]["request_id"] = request_id
         id_header = (b"x-request-id", request_id.encode("latin-1"))
@@ -86,6 +142,72 @@ def edge_layer(app: ASGIApp, cors: CORSConfig | None) -> ASGIApp:
             await send(message)
 
         inner = with_cors if has_origin and with_cors is not None else app
-        await inner(scope, receive, send_with_id)
+        if workspace is None and b"workspace=" in scope["query_string"]:
+            workspace = query_value(scope["query_string"], b"workspace")
+        sandbox = registry.default if workspace is None and registry is not None else None
+        if workspace is not None:
+            sandbox = await sandbox_named(registry, workspace)
+            if sandbox is not None:  # resolved once: the route's sandbox_for reads it from the scope
+                sandbox.touch()
+                scope["paysandbox.sandbox"] = sandbox  # type: ignore[typeddict-unknown-key]
+        if sandbox is None or (sandbox.journal is None and not sandbox.faults.rules and fault is None):
+            await inner(scope, receive, send_with_id)
+            return
+        rule = None
+        if fault is not None or sandbox.faults.rules:
+            try:
+                rule = _pick(sandbox, scope, fault, platform_paths)
+            except Exception as exc:  # a malformed X-Sandbox-Fault: refused in the platform's envelope
+
+                async def refuse(scope: Scope, receive: Receive, send: Send, exc: Exception = exc) -> None:
+                    await _refuse_fault(exc, scope, receive, send, platform_paths)
+
+                inner = refuse
+        await serve_observed(
+            inner,
+            scope,
+            receive,
+            send_with_id,
+            journal=sandbox.journal,
+            clock_time=sandbox.clock.time(),
+            request_id=request_id,
+            rule=rule,
+            paths=platform_paths,
+            rng=sandbox.faults.rng,
+            server_send=send,
+        )
+
+    def _pick(sandbox: Sandbox, scope: Scope, fault: str | None, paths: PlatformPaths) -> FaultRule | None:
+        if fault is not None:
+            return parse_one_off(fault)
+        return sandbox.faults.pick(
+            method=scope["method"],
+            path=scope["path"],
+            platform_of=paths.platform_of,
+            user_of=lambda: user_key(scope),
+        )
 
     return edge
+
+
+def user_key(scope: Scope) -> str | None:
+    """``"<id>|<uuid>"`` of the JWT a request carries (fault rules' ``user``), None when there is none."""
+    from app.sandbox.journal_view import user_of
+
+    user = user_of(scope["headers"], scope["query_string"])
+    if user is None:
+        return None
+    return f"{user.get('id')}|{user.get('uuid')}"
+
+
+async def _refuse_fault(exc: Exception, scope: Scope, receive: Receive, send: Send, paths: PlatformPaths) -> None:
+    from litestar import Request
+
+    from app.sandbox.errors import control_error_response
+    from app.sandbox.journal import mark_unmatched
+
+    mark_unmatched(scope, exc)
+    request: Request[object, object, object] = Request(scope, receive)
+    spec = paths.spec_of(scope["path"])
+    response = spec.error_response(request, exc) if spec is not None else control_error_response(request, exc)
+    await response.to_asgi_response(app=None, request=request)(scope, receive, send)

@@ -6,23 +6,32 @@ favicon from CDNs by default (and Scalar its fonts); here every one of them come
 copies in ``app/openapi_assets/`` (versions, licences and how to refresh them: its README),
 stored gzip-compressed and served at ``/schema/assets/<bundle>/<file>``: as they are to a browser
 that accepts gzip (all do), decompressed once for a client that does not.
+
+Every page and ``/schema/openapi.json`` render the finished document of ``app/openapi_finish.py``
+(each platform's error envelopes, clean component names, one operationId scheme), not Litestar's
+raw one: ``FinishedDocument`` is mixed into each render plugin.
 """
 
 from __future__ import annotations
 
 import gzip
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar import Request, Response, Router, get
 from litestar.exceptions import NotFoundException
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin, OpenAPIRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
 
 from app.health import VERSION
+from app.openapi_finish import SchemaFinisher
+
+if TYPE_CHECKING:
+    from app.platforms.base import PlatformSpec
 
 SCHEMA_PATH = "/schema"
 ASSETS = Path(__file__).resolve().parent / "openapi_assets"
@@ -112,10 +121,28 @@ def asset_route(bundle: VendoredBundle) -> HTTPRouteHandler:
     return serve_asset
 
 
-class OfflineSwagger(SwaggerRenderPlugin):
+class FinishedDocument(OpenAPIRenderPlugin):
+    """A render plugin that renders the finished document (``SchemaFinisher.finish``) instead of the raw one."""
+
+    finisher: SchemaFinisher
+
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        return super().render(request, self.finisher.finish(openapi_schema, request.app))
+
+
+class OpenAPIJson(FinishedDocument, JsonRenderPlugin):
+    """``/schema/openapi.json``."""
+
+    def __init__(self, finisher: SchemaFinisher) -> None:
+        self.finisher = finisher
+        super().__init__()
+
+
+class OfflineSwagger(FinishedDocument, SwaggerRenderPlugin):
     """Swagger UI from the vendored swagger-ui-dist."""
 
-    def __init__(self) -> None:
+    def __init__(self, finisher: SchemaFinisher) -> None:
+        self.finisher = finisher
         super().__init__(
             js_url=SWAGGER_UI.url("swagger-ui-bundle.js"),
             css_url=SWAGGER_UI.url("swagger-ui.css"),
@@ -138,10 +165,11 @@ SCALAR_OPTIONS: dict[str, Any] = {
 }
 
 
-class OfflineScalar(ScalarRenderPlugin):
+class OfflineScalar(FinishedDocument, ScalarRenderPlugin):
     """Scalar from the vendored standalone bundle (``SCALAR_OPTIONS``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, finisher: SchemaFinisher) -> None:
+        self.finisher = finisher
         super().__init__(
             js_url=SCALAR.url("standalone.js"),
             css_url=EMPTY_STYLESHEET,
@@ -154,12 +182,14 @@ class OfflineScalar(ScalarRenderPlugin):
         router.register(asset_route(SCALAR))
 
 
-def openapi_config() -> OpenAPIConfig:
+def openapi_config(platforms: Sequence[PlatformSpec]) -> OpenAPIConfig:
     """The app's OpenAPI document and its pages (Swagger UI first, so it is also ``/schema``)."""
+    finisher = SchemaFinisher.for_platforms(platforms)
     return OpenAPIConfig(
         title="Paysandbox",
         version=VERSION,
         description="Payments sandbox serving the Cashier, Tribble, Nivo, T-Wallet and Drop contracts.",
         path=SCHEMA_PATH,
-        render_plugins=[OfflineSwagger(), OfflineScalar()],
+        render_plugins=[OfflineSwagger(finisher), OfflineScalar(finisher), OpenAPIJson(finisher)],
+        operation_id_creator=finisher.operation_id,
     )

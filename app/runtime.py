@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from app.core.identity.service import IdentityService
     from app.core.ledger.service import LedgerService
     from app.core.ratelimit import RateLimiter
+    from app.sandbox.faults import FaultBook
+    from app.sandbox.journal import RequestJournal
     from simulators.hub import SimulatorHub
 
 log = logging.getLogger("paysandbox")
@@ -39,6 +41,8 @@ INSTALLERS: list[str] = [
     "app.core.identity:install",
     "simulators:install",
     "app.sandbox.log_redaction:install",  # tokens in query strings / headers never reach the log
+    "app.sandbox.journal:install",  # the request journal's ring (GET /_sandbox/requests)
+    "app.sandbox.faults:install",  # fault rules (/_sandbox/faults), reloaded on every start
 ]
 
 Hook = Callable[["Sandbox"], Awaitable[None] | None]
@@ -49,6 +53,8 @@ class Sandbox:
     identity: IdentityService
     ratelimits: RateLimiter
     simulators: SimulatorHub
+    journal: RequestJournal | None  # app.sandbox.journal: None when PAYSANDBOX_JOURNAL_SIZE=0
+    faults: FaultBook  # app.sandbox.faults
 
     def __init__(self, settings: Settings, db_path: Path, name: str = "default") -> None:
         self.settings = settings

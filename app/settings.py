@@ -76,6 +76,8 @@ class Settings:
     # Freeze the startup heap out of the garbage collector's full collections (app/heap.py); on for
     # `paysandbox serve`, off for apps built inside another process (tests).
     gc_freeze: bool = False
+    # Entries the request journal of each sandbox keeps in memory (oldest evicted first); 0 turns it off.
+    journal_size: int = 10_000
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -136,6 +138,7 @@ _TYPES: dict[str, type] = {
     "cors_origins": str,
     "clock_start": str,
     "gc_freeze": bool,
+    "journal_size": int,
 }
 
 

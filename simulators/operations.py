@@ -21,11 +21,13 @@ settlement, schedules it again right away; owners post with the idempotency key
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import logging
 import random
 import sqlite3
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +40,22 @@ from simulators.settings import effective_in
 log = logging.getLogger("paysandbox.simulators")
 
 SETTLE_JOB = "simulators.settle_operation"
+# Set by ``held_pending``: operations started in that context stay pending (outcome ``manual``)
+# whatever the simulator settings or magic values say; the value is the explanation stored.
+_HELD: contextvars.ContextVar[str | None] = contextvars.ContextVar("paysandbox_held_operations", default=None)
+
+
+@contextlib.contextmanager
+def held_pending(explain: str) -> Iterator[None]:
+    """Operations started inside stay ``pending`` until settled (fixtures build pending states with it).
+
+    A ContextVar, read by ``start`` on the event loop: it follows the awaits of the task that set it
+    and no other request's operations."""
+    token = _HELD.set(explain)
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
 _SECRET_INPUTS = {"card_number", "number", "cvv", "cvc", "pin", "password"}
 _FINAL = {"completed": "completed", "failed": "failed", "reversed": "reversed"}
 
@@ -220,6 +238,7 @@ class OperationService:
         given.setdefault("amount", amount)
         given.setdefault("currency", currency)
         stored_payload = json.dumps(dict(payload or {}), separators=(",", ":"), default=str)
+        held = _HELD.get()
 
         def run(conn: sqlite3.Connection) -> Plan:
             existing = get_in(conn, ref)
@@ -240,6 +259,8 @@ class OperationService:
                     )
                 return existing.plan()
             plan = self._decide_in(conn, ref, simulator, given, now)
+            if held is not None:
+                plan = Plan(ref, "manual", None, None, None, held, None, "pending", None)
             conn.execute(
                 "INSERT INTO sim_operations (ref, kind, simulator, user_id, amount, currency, inputs, payload, "
                 "status, planned_outcome, due_at, delay_seconds, error_message, explain, rule, created_at) "

@@ -59,8 +59,9 @@ def exponent(currency: str) -> int:
     return EXPONENTS[normalize_currency(currency)]
 
 
-def _invalid(value: object, why: str) -> ValidationFailed:
-    return ValidationFailed(f"Invalid amount {value!r}: {why}", code="invalid_amount", value=repr(value))
+def _invalid(value: object, why: str, reason: str = "not_a_number") -> ValidationFailed:
+    """``invalid_amount``; ``details["reason"]`` says which: ``not_a_number`` or ``too_large``."""
+    return ValidationFailed(f"Invalid amount {value!r}: {why}", code="invalid_amount", value=repr(value), reason=reason)
 
 
 _PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
@@ -102,7 +103,7 @@ def parse_amount(value: object, currency: str, *, positive: bool = True) -> int:
     exp = exponent(currency)
     number = _to_decimal_input(value)
     if abs(number) > MAX_MAJOR:
-        raise _invalid(value, f"larger than {MAX_MAJOR} major units")
+        raise _invalid(value, f"larger than {MAX_MAJOR} major units", "too_large")
     scaled = _CTX.multiply(number, Decimal(10) ** exp)
     if scaled != scaled.to_integral_value():
         raise ValidationFailed(

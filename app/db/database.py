@@ -389,14 +389,8 @@ class Database:
         self._readers.put((fn, future, loop))
         return future
 
-    def peek(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``fn(conn)`` right here, on this thread's own read-only connection, in one read transaction.
-
-        For the request path's O(1) reads (an account by id, a newest entry, a user row): an indexed
-        lookup costs a few microseconds, far less than handing it to a reader thread and back
-        (a queue put, a thread wake-up, ``call_soon_threadsafe``). Anything that scans (statements,
-        lists, exports) goes through ``read`` so it never holds the event loop.
-        """
+    def _inline_connection(self) -> sqlite3.Connection:
+        """This thread's own read-only connection (opened on first use)."""
         if not self.opened:
             raise RuntimeError("database is not open")
         conn: sqlite3.Connection | None = getattr(self._inline, "conn", None)
@@ -405,6 +399,17 @@ class Database:
             with self._inline_lock:
                 self._inline_conns.append(conn)
             self._inline.conn = conn
+        return conn
+
+    def peek(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn(conn)`` right here, on this thread's own read-only connection, in one read transaction.
+
+        For the request path's O(1) reads (an account by id, a newest entry, a user row): an indexed
+        lookup costs a few microseconds, far less than handing it to a reader thread and back
+        (a queue put, a thread wake-up, ``call_soon_threadsafe``). Anything that scans (statements,
+        lists, exports) goes through ``read`` so it never holds the event loop.
+        """
+        conn = self._inline_connection()
         conn.execute("BEGIN")
         try:
             return fn(conn)
@@ -412,12 +417,16 @@ class Database:
             conn.execute("COMMIT")
 
     def lookup(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        """One row by a key (primary or unique index) read inline with ``peek``; never for a scan."""
-        return self.peek(lambda c: c.execute(sql, params).fetchone())
+        """One row by a key (primary or unique index) read inline; never for a scan.
+
+        One statement is its own read transaction (the connection is in autocommit mode), so no
+        BEGIN/COMMIT around it: each sqlite3 call hands the GIL to the writer thread and back.
+        """
+        return self._inline_connection().execute(sql, params).fetchone()
 
     def lookup_all(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        """The few rows of one owner by an index (a user's accounts), inline with ``peek``."""
-        return self.peek(lambda c: c.execute(sql, params).fetchall())
+        """The few rows of one owner by an index (a user's accounts), inline, one statement."""
+        return self._inline_connection().execute(sql, params).fetchall()
 
     async def fetchone(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
         return await self.read(lambda c: c.execute(sql, params).fetchone())

@@ -19,6 +19,9 @@ class PlatformSpec:
     path_prefixes: tuple[str, ...]
     # Render any exception raised under this platform's paths in its own envelope.
     error_response: Callable[[Request[Any, Any, Any], Exception], Response[Any]]
+    # For a socket contract: why a client frame does not fit it (None when it does). The request
+    # journal asks it when read, to fill ``matched`` of WebSocket frames.
+    frame_contract: Callable[[Any], str | None] | None = None
 
 
 def request_clock_time(request: Request[Any, Any, Any]) -> float | None:

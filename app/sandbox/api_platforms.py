@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, get, put
 
 from app.core.errors import NotFound, ValidationFailed
 from app.core.tunables import Tunable, tunables_of
 from app.registry import SandboxDep
 from app.runtime import Sandbox
+
+
+class PlatformSettings(msgspec.Struct):
+    platform: str
+    description: str
+    # The platform's own keys (Tribble: kyc_review_seconds; Drop: its feature flags).
+    settings: dict[str, Any]
+
+
+class PlatformSettingsList(msgspec.Struct):
+    platforms: list[PlatformSettings]
 
 
 def _find(sandbox: Sandbox, platform: str) -> Tunable:
@@ -20,8 +32,8 @@ def _find(sandbox: Sandbox, platform: str) -> Tunable:
     return found
 
 
-async def _view(tunable: Tunable) -> dict[str, Any]:
-    return {"platform": tunable.platform, "description": tunable.description, "settings": await tunable.read()}
+async def _view(tunable: Tunable) -> PlatformSettings:
+    return PlatformSettings(tunable.platform, tunable.description, await tunable.read())
 
 
 class PlatformSettingsController(Controller):
@@ -29,15 +41,15 @@ class PlatformSettingsController(Controller):
     tags = ["sandbox: platforms"]
 
     @get("/", summary="Every platform's run-time settings")
-    async def list_platform_settings(self, sandbox: SandboxDep) -> dict[str, Any]:
-        return {"platforms": [await _view(t) for t in tunables_of(sandbox).values()]}
+    async def list_platform_settings(self, sandbox: SandboxDep) -> PlatformSettingsList:
+        return PlatformSettingsList([await _view(t) for t in tunables_of(sandbox).values()])
 
     @get("/{platform:str}", summary="One platform's run-time settings")
-    async def read_platform_settings(self, sandbox: SandboxDep, platform: str) -> dict[str, Any]:
+    async def read_platform_settings(self, sandbox: SandboxDep, platform: str) -> PlatformSettings:
         return await _view(_find(sandbox, platform))
 
     @put("/{platform:str}", summary="Change some of a platform's run-time settings (the keys given)")
-    async def update_platform_settings(self, sandbox: SandboxDep, platform: str, data: Any) -> dict[str, Any]:
+    async def update_platform_settings(self, sandbox: SandboxDep, platform: str, data: Any) -> PlatformSettings:
         tunable = _find(sandbox, platform)
         if not isinstance(data, dict) or not data:
             raise ValidationFailed("send a JSON object of the settings to change", code="invalid_setting")

@@ -168,7 +168,10 @@ class OperationController(Controller):
 @get("/magic", tags=["sandbox: simulators"], summary="Machine-readable catalogue of every magic value")
 async def magic_catalogue(sandbox: SandboxDep) -> MagicCatalogue:
     magic = part(simulators(sandbox), "magic", "a magic catalogue")
-    return MagicCatalogue(json.loads(json.dumps(magic.catalogue(), default=str)))
+    from app.sandbox.api_faults import fault_catalogue
+
+    faults = fault_catalogue(sandbox.faults.rules)
+    return MagicCatalogue(json.loads(json.dumps(magic.catalogue(), default=str)), faults=faults)
 
 
 class WebhookController(Controller):

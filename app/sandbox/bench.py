@@ -24,6 +24,18 @@ class Echo(msgspec.Struct):
     value: Any = None
 
 
+class WriterCounters(msgspec.Struct, omit_defaults=True):
+    """``WriterStats`` of the writer thread, and the checkpointer's counters when it runs."""
+
+    batches: int
+    jobs: int
+    max_batch: int
+    busy_seconds: float
+    commit_seconds: float
+    checkpoints: int | None = None
+    wal_restarts: int | None = None
+
+
 @post(
     "/_sandbox/bench/echo",
     tags=["sandbox: benchmark"],
@@ -40,13 +52,13 @@ async def bench_echo(data: Echo) -> Echo:
     summary="Writer thread and checkpointer counters of this sandbox",
     guards=[control_token_guard],
 )
-async def bench_writer(sandbox: SandboxDep) -> dict[str, Any]:
+async def bench_writer(sandbox: SandboxDep) -> WriterCounters:
     writer = sandbox.db.writer
     stats = dataclasses.asdict(writer.stats)
     checkpointer = writer.checkpointer
     if checkpointer is not None:
         stats.update(checkpoints=checkpointer.checkpoints, wal_restarts=checkpointer.restarts)
-    return stats
+    return WriterCounters(**stats)
 
 
 ROUTES: list[Any] = [bench_echo, bench_writer]

@@ -4,7 +4,8 @@ Panels, one at a time behind a side navigation (``#users``, ``#inbox``, ...; wit
 they stack): users (demo accounts pinned, search and pages: ``console_users``), OTP inbox
 (auto-refreshing), clock controls, pending simulated operations (complete / fail), simulator
 settings, webhook deliveries with resend, the event log (auto-refreshing, payloads collapsed),
-snapshots and reset, settings. Every button calls the JSON control API; the page never holds
+the request journal (``static/console_requests.js``: filters, a request expanded, copy as curl),
+fault rules (add / delete), snapshots and reset, settings. Every button calls the JSON control API; the page never holds
 state of its own. A panel whose service is not installed says so instead of failing the page.
 """
 
@@ -56,7 +57,7 @@ T = TypeVar("T")
 def _static_version() -> str:
     """A digest of the console's CSS and JS: their URLs change with their content (no stale cached copy)."""
     digest = hashlib.sha256()
-    for name in ("console.css", "console.js"):
+    for name in ("console.css", "console.js", "console_requests.js"):
         digest.update((STATIC / name).read_bytes())
     return digest.hexdigest()[:12]
 
@@ -112,6 +113,10 @@ async def _snapshots(sandbox: Sandbox) -> list[Any]:
     return list(reversed(snapshots.list_snapshots(sandbox)))
 
 
+async def _faults(sandbox: Sandbox) -> list[dict[str, Any]]:
+    return [rule.as_dict() for rule in sandbox.faults.rules]
+
+
 async def _platform_settings(sandbox: Sandbox) -> list[dict[str, Any]]:
     return [{"platform": name, "settings": await t.read()} for name, t in tunables_of(sandbox).items()]
 
@@ -132,6 +137,7 @@ async def render_console(sandbox: Sandbox, browse: UserBrowse | None = None) -> 
         "events": lambda: _latest_events(sandbox),
         "snapshots": lambda: _snapshots(sandbox),
         "platform_settings": lambda: _platform_settings(sandbox),
+        "faults": lambda: _faults(sandbox),
     }
     for name, load in loaders.items():
         context[name], context[f"{name}_note"] = await _section(name, load)

@@ -12,7 +12,6 @@ from litestar.exceptions import (
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
-    ValidationException,
 )
 
 from app.core.errors import (
@@ -25,6 +24,7 @@ from app.core.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from app.wording import invalid_amount_message, request_problems, sentence
 
 log = logging.getLogger("paysandbox.sandbox")
 
@@ -66,9 +66,10 @@ def control_error_response(request: Request[Any, Any, Any], exc: Exception) -> R
     """Render any exception raised by a /_sandbox handler (router-level exception handler)."""
     if isinstance(exc, DomainError):
         status = next((code for cls, code in _DOMAIN_STATUS if isinstance(exc, cls)), 400)
-        return error_json(status, exc.code, exc.message, _jsonable(exc.details))
-    if isinstance(exc, ValidationException):
-        return error_json(400, "validation_error", _validation_message(exc), {"errors": _jsonable(exc.extra)})
+        message = invalid_amount_message(exc) or exc.message  # parse_amount's refusal in plain words
+        return error_json(status, exc.code, message, _jsonable(exc.details))
+    if (refused := _refused_request(request, exc)) is not None:
+        return refused
     if isinstance(exc, NotAuthorizedException):
         return error_json(401, "unauthorized", exc.detail)
     if isinstance(exc, PermissionDeniedException):
@@ -82,23 +83,22 @@ def control_error_response(request: Request[Any, Any, Any], exc: Exception) -> R
         if status == 400 and "json" in str(exc.detail).lower():
             return error_json(400, "invalid_json", exc.detail)
         return error_json(status, _HTTP_CODES.get(status, "http_error"), exc.detail)
-    if isinstance(exc, RecursionError | UnicodeDecodeError):  # the JSON body is nested too deeply / not UTF-8
-        return error_json(400, "invalid_json", "Request body is not valid JSON (not UTF-8, or nested too deeply)")
     log.exception("control API error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_json(500, "internal_error", "Internal server error")
 
 
-def _validation_message(exc: ValidationException) -> str:
-    extra = exc.extra
-    if isinstance(extra, list) and extra and isinstance(extra[0], dict):
-        first = extra[0]
-        key = str(first.get("key") or "")
-        message = str(first.get("message") or "invalid value")
-        where = "body" if key in ("", "data") else key
-        if message == f"'{key}'":  # Litestar's KeyError text when the body or a value is absent
-            message = "a JSON body is required" if where == "body" else "missing value"
-        return f"Invalid request: {message} ({where})"
-    return exc.detail or "Invalid request"
+def _refused_request(request: Request[Any, Any, Any], exc: Exception) -> Response[Any] | None:
+    """A request refused before a handler ran, in plain words; None for any other error.
+
+    ``invalid_json`` when the body is not JSON (also nested too deeply, not UTF-8),
+    ``validation_error`` naming every failing field in ``details.errors`` otherwise.
+    """
+    problems = request_problems(exc, request)
+    if problems is None:
+        return None
+    errors = [{"field": problem.field, "message": problem.message} for problem in problems]
+    code = "invalid_json" if any(problem.not_json for problem in problems) else "validation_error"
+    return error_json(400, code, sentence(problems), {"errors": errors})
 
 
 def _jsonable(value: Any) -> Any:

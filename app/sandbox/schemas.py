@@ -176,6 +176,8 @@ class OperationList(msgspec.Struct):
 
 class MagicCatalogue(msgspec.Struct):
     magic: list[dict[str, Any]]
+    # How to break a request on purpose (X-Sandbox-Fault, fault rules) and the rules in force.
+    faults: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 # -- snapshots ------------------------------------------------------------------------------------

@@ -17,10 +17,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 from collections.abc import Iterator
 from math import inf
-from pathlib import Path
 
 import httpx
 import hypothesis
@@ -35,6 +33,7 @@ from schemathesis.generation.hypothesis.builder import HypothesisTestConfig, Hyp
 from app.core.numbers import INT64_MAX, INT64_MIN
 from app.settings import Settings
 from tests.reliability.envelopes import ENVELOPES, platform_of
+from tests.reliability.fuzz_user import fuzz_user_token
 from tests.support.server import LiveServer, live_server
 
 pytestmark = pytest.mark.fuzz
@@ -51,46 +50,9 @@ def served(settings: Settings) -> Iterator[LiveServer]:
         yield server
 
 
-def _session_token(base_url: str, db: Path | None = None) -> str:
-    with httpx.Client(base_url=base_url, timeout=30) as http:
-        reg = http.post(
-            "/api/auth/register",
-            json={
-                "email": "fuzz@example.com",
-                "password": "secret123",
-                "firstName": "Fuzz",
-                "lastName": "Tester",
-                "dateOfBirth": "1990-01-01",
-            },
-        )
-        assert reg.status_code == 201, reg.text
-        token = reg.cookies["drop_token"]
-        auth = {"Authorization": f"Bearer {token}"}
-        # State that lets generated requests get past "no wallet" / "not a merchant" / "feature off":
-        # a Nivo wallet, a Drop merchant, a Tribble merchant and Drop's card routes switched on.
-        http.post("/api/v1/wallet/wallets", json={"currency": "INR"}, headers=auth)
-        http.post(
-            "/api/merchants/register",
-            headers=auth,
-            json={"businessName": "Fuzz Shop", "orgNumber": "987654321", "bankAccount": "1503.10.00012"},
-        )
-        http.post(
-            "/api/v1/merchants/register",
-            headers=auth,
-            json={"businessName": "Fuzz Shop", "entityType": "sole_proprietor", "taxId": "FUZZ-123456"},
-        )
-        http.cookies.clear()
-    if db is not None:
-        conn = sqlite3.connect(db, timeout=30)
-        conn.execute("UPDATE drop_feature_flags SET enabled = 1")
-        conn.commit()
-        conn.close()
-    return token
-
-
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_every_rest_route_survives_generated_requests(mode: GenerationMode, served: LiveServer) -> None:
-    token = _session_token(served.base_url, served.settings.db)
+    token = fuzz_user_token(served.base_url, served.settings.db)
     schema = schemathesis.openapi.from_url(f"{served.base_url}/schema/openapi.json")
     headers = {"Authorization": f"Bearer {token}", "X-Authorization": token}
     failures: list[str] = []
@@ -166,7 +128,7 @@ def _control_error(response: httpx.Response) -> None:
 def control_served(settings: Settings) -> Iterator[LiveServer]:
     """The control API's own server: the run may reset, restore, delete workspaces and move the clock freely."""
     with live_server(settings.replace(control_token=CONTROL_TOKEN)) as server:
-        _session_token(server.base_url)  # a user with wallets and merchants for generated refs to find
+        fuzz_user_token(server.base_url)  # a user with wallets and merchants for generated refs to find
         yield server
 
 

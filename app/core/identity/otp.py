@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pyotp
 
+from app.core.errors import ValidationFailed
 from app.core.identity.models import OtpChallenge, VerificationToken
 from app.core.numbers import ascii_digits
 
@@ -161,6 +162,16 @@ def pending_in(conn: sqlite3.Connection, now: float, user_id: int) -> list[OtpCh
 # -- TOTP --------------------------------------------------------------------------------------
 def new_totp_secret() -> str:
     return pyotp.random_base32()
+
+
+def check_totp_secret(secret: object) -> str:
+    """A given TOTP secret, upper-cased: base32 (RFC 4648, no padding needed), at least 16 characters."""
+    text = secret.strip().upper().rstrip("=") if isinstance(secret, str) else ""
+    if len(text) < 16 or any(ch not in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" for ch in text):
+        raise ValidationFailed(
+            "totp secret must be base32 (A-Z, 2-7), at least 16 characters", code="invalid_totp_secret"
+        )
+    return text
 
 
 def totp_uri(secret: str, account: str) -> str:

@@ -237,6 +237,24 @@ class IdentityService:
             fields["kyc_tier"] = int(tier)
         return await self._update(user_id, fields)
 
+    async def set_roles(self, user_id: int, roles: Iterable[str]) -> User:
+        """Exactly these roles (``user`` is always kept)."""
+        role_set = set(roles) | {"user"}
+        for role in role_set:
+            usr.check_choice("role", role, ROLES)
+        return await self._update(user_id, {"roles": ",".join(sorted(role_set))})
+
+    async def password_matches(self, user_id: int, password: str) -> bool:
+        hashed = await self.db.read(lambda conn: usr.password_hash_of(conn, user_id))
+        return hashed is not None and isinstance(password, str) and await verify_password(password, hashed)
+
+    async def set_password(self, user_id: int, password: str) -> None:
+        """Sandbox reset of a password (no current password asked); every session of the user ends."""
+        if not isinstance(password, str) or not password:
+            raise ValidationFailed("password is required", code="validation_error", field="password")
+        await self._update(user_id, {"password_hash": await hash_password(password, self.bcrypt_rounds)})
+        await self.revoke_all(user_id)
+
     async def set_status(self, user_id: int, status: str) -> User:
         usr.check_choice("status", status, USER_STATUSES)
         if status == "deleted":
@@ -603,10 +621,16 @@ class IdentityService:
             attempts_remaining=outcome.attempts_remaining,
         )
 
-    async def enable_totp(self, user_id: int) -> tuple[str, str]:
-        secret = otp.new_totp_secret()
-        user = await self._update(user_id, {"totp_secret": secret, "totp_enabled": 1, "totp_last_counter": None})
-        return secret, otp.totp_uri(secret, user.email)
+    async def enable_totp(self, user_id: int, secret: str | None = None) -> tuple[str, str]:
+        """Turn 2FA on with a new random secret, or with ``secret`` (base32, e.g. a fixture's known one)."""
+        chosen = otp.new_totp_secret() if secret is None else otp.check_totp_secret(secret)
+        user = await self._update(user_id, {"totp_secret": chosen, "totp_enabled": 1, "totp_last_counter": None})
+        return chosen, otp.totp_uri(chosen, user.email)
+
+    async def totp_secret(self, user_id: int) -> str | None:
+        """The user's TOTP secret when 2FA is on (sandbox convenience: fixtures compare it before changing it)."""
+        secret, enabled, _ = await self.db.read(lambda conn: usr.totp_state(conn, user_id))
+        return secret if enabled else None
 
     async def disable_totp(self, user_id: int) -> User:
         return await self._update(user_id, {"totp_secret": None, "totp_enabled": 0, "totp_last_counter": None})

@@ -47,6 +47,9 @@ SYSTEM_ACCOUNTS: dict[str, str] = {
     "commission": "ACCOUNT_PURPOSE_COMMISSION",
     "fx": "ACCOUNT_PURPOSE_FX",
     "suspense": "ACCOUNT_PURPOSE_SETTLEMENT",
+    # The sandbox's source of money on demand (POST /_sandbox/users/{user}/fund, fixtures): it goes
+    # negative by what QA has put into wallets, so every funded balance is a balanced journal.
+    "funding": "ACCOUNT_PURPOSE_SETTLEMENT",
 }
 
 

@@ -17,6 +17,7 @@ from app.core.clock import SandboxClock
 from app.core.fees import FeeSchedule
 from app.core.fx import FxDesk
 from app.core.ledger import accounts as acc
+from app.core.ledger.funding import settle_to_in
 from app.core.ledger.holds import HOLD_COLUMNS, get_hold_in, hold_from_row, place_hold_in, post_hold_in, void_hold_in
 from app.core.ledger.invariants import InvariantReport, check_connection
 from app.core.ledger.journals import journal_by_key_in, journal_by_receipt_in, journal_in
@@ -132,6 +133,21 @@ class LedgerService:
             )
 
         result: Journal = await self.db.write(run)
+        return result
+
+    async def settle_balance_to(
+        self, account_id: int, target: int, *, description: str = "Sandbox balance"
+    ) -> Journal | None:
+        """Bring an account's balance to ``target`` from/to the sandbox funding account (one journal or none).
+
+        Read and posted in one write job, so two racing calls end at ``target`` too (the second posts nothing).
+        """
+
+        def run(conn: sqlite3.Connection) -> Journal | None:
+            account = acc.require_account_in(conn, account_id)
+            return settle_to_in(conn, self.clock.time(), account, target, description=description)
+
+        result: Journal | None = await self.db.write(run)
         return result
 
     # -- holds -------------------------------------------------------------------------------

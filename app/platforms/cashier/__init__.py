@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from app.platforms.base import PlatformSpec
 from app.platforms.cashier.connections import registry_of
 from app.platforms.cashier.errors import error_response
+from app.platforms.cashier.frame_contract import frame_problem
 from app.platforms.cashier.routes import cashier_socket
 
 if TYPE_CHECKING:
@@ -44,11 +45,13 @@ PLATFORM = PlatformSpec(
     route_handlers=[cashier_socket],
     path_prefixes=("/cashier",),
     error_response=error_response,
+    frame_contract=frame_problem,
 )
 
 
 def install(sandbox: Sandbox) -> None:
     """Open-socket registry on the event bus, deposit/withdrawal settlement, deposit expiry."""
+    from app.platforms.cashier import fixtures, provisioning
     from app.platforms.cashier.deposit_settlement import EXPIRE_JOB, expire_deposit, settle_deposit
     from app.platforms.cashier.deposit_settlement import KIND as DEPOSIT_KIND
     from app.platforms.cashier.store import recompute_receipts_in
@@ -56,6 +59,8 @@ def install(sandbox: Sandbox) -> None:
     from app.platforms.cashier.withdrawal_settlement import settle_withdrawal
 
     registry_of(sandbox)
+    provisioning.install(sandbox)  # the wallet money on demand credits
+    fixtures.install(sandbox)  # cashier_deposits, cashier_withdrawals in fixture documents
     sandbox.rebase_steps.append(recompute_receipts_in)
     sandbox.scheduler.register(EXPIRE_JOB, partial(expire_deposit, sandbox))
     simulators = getattr(sandbox, "simulators", None)

@@ -6,7 +6,6 @@ top-level ``id`` (a string or number) is echoed on the reply.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,6 +26,8 @@ from app.platforms.cashier import (
 )
 from app.platforms.cashier.errors import INVALID_FORMAT, RATE_LIMITED, message_for
 from app.platforms.cashier.session import Reply, Session
+from app.wording import body_problem, from_msgspec
+from app.wording.problems import TOO_LARGE
 
 MAX_FRAME_BYTES = 64 * 1024
 RATE_LIMIT = 100
@@ -58,31 +59,19 @@ OPERATIONS: dict[str, tuple[type[schemas.CashierRequest], Handler]] = {
     "calculate_fee": (schemas.CalculateFee, fees.calculate_fee),
 }
 
-_MISSING = re.compile(r"Object missing required field `([^`]+)`")
-_WRONG_TYPE = re.compile(r"Expected `([^`]+)`, got `([^`]+)` - at `\$\.([^`\[]+)")
-_BOUND = re.compile(r"Expected `[^`]+` (>=|<=) (-?\d+) - at `\$\.([^`\[]+)")
-_TYPE_WORDS = {
-    "str": "a string",
-    "int": "an integer",
-    "int | float | str": "a number",
-    "str | int": "a string",
-    "str | null": "a string",
-    "int | str | null": "a string",
-    "str | int | null": "a string",
-}
+
+def validation_message(exc: msgspec.ValidationError, struct: type[schemas.CashierRequest] | None = None) -> str:
+    """msgspec's refusal of a request's ``data`` in plain words: "currency is required", "amount must be a number"."""
+    return from_msgspec(exc, root=struct, whole="data").message
 
 
-def validation_message(exc: msgspec.ValidationError) -> str:
-    """msgspec's wording -> Cashier's: "currency is required", "amount must be a number"."""
-    text = str(exc)
-    if match := _MISSING.search(text):
-        return f"{match.group(1)} is required"
-    if match := _WRONG_TYPE.search(text):
-        expected, field = match.group(1), match.group(3)
-        return f"{field} must be {_TYPE_WORDS.get(expected, 'a ' + expected.split(' ')[0])}"
-    if match := _BOUND.search(text):
-        op, bound, field = match.groups()
-        return f"{field} must be {'at least' if op == '>=' else 'at most'} {bound}"
+def undecodable_message(exc: msgspec.DecodeError, raw: str | bytes) -> str:
+    """A frame the JSON decoder refused: the documented "invalid request format", except for valid JSON
+    holding a number beyond any double (``1e999``), which names the field: "amount is too large"."""
+    body = raw.encode("utf-8", "replace") if isinstance(raw, str) else raw
+    problem = body_problem(exc, body)
+    if problem.kind == TOO_LARGE and problem.field:
+        return f"{problem.field.removeprefix('data.')} is too large"
     return INVALID_FORMAT
 
 
@@ -115,14 +104,17 @@ async def handle_frame(session: Session, raw: str | bytes | None) -> dict[str, A
         if _rate_limited(session):
             return render.error(RATE_LIMITED, now)
         return render.error(f"message too large: maximum {MAX_FRAME_BYTES} bytes", now)
+    refusal = INVALID_FORMAT
     try:
         frame = msgspec.json.decode(raw)
-    except (msgspec.DecodeError, RecursionError, ValueError):  # deep nesting raises RecursionError
+    except msgspec.DecodeError as exc:
+        frame, refusal = None, undecodable_message(exc, raw)
+    except (RecursionError, ValueError):  # deep nesting raises RecursionError
         frame = None
     if not isinstance(frame, dict):
         if _rate_limited(session):
             return render.error(RATE_LIMITED, now)
-        return render.error(INVALID_FORMAT, now)
+        return render.error(refusal, now)
     request_id = _request_id(frame)
     if frame.get("type") == "ping":
         return render.envelope("pong", {}, now, request_id=request_id)
@@ -143,7 +135,7 @@ async def handle_frame(session: Session, raw: str | bytes | None) -> dict[str, A
     try:
         request = msgspec.convert(data, struct)
     except msgspec.ValidationError as exc:
-        return render.error(validation_message(exc), now, request_id=request_id)
+        return render.error(validation_message(exc, struct), now, request_id=request_id)
     try:
         reply = await handler(session, request)
     except Exception as exc:

@@ -16,6 +16,7 @@ from litestar.exceptions import HTTPException
 from app.core.errors import DomainError
 from app.platforms.base import request_clock_time
 from app.platforms.cashier.render import envelope
+from app.wording import invalid_amount_message
 
 log = logging.getLogger("paysandbox.cashier")
 
@@ -84,8 +85,8 @@ def message_for(exc: BaseException) -> str:
     if isinstance(exc, DomainError):
         if exc.code == "insufficient_funds":
             return insufficient_message(exc)
-        if exc.code == "invalid_amount":
-            return "amount must be a number"
+        if exc.code == "invalid_amount":  # "amount is too large (at most ...)", else "amount must be a number"
+            return invalid_amount_message(exc) or "amount must be a number"
         if exc.code == "too_many_decimals":
             decimals = exc.details.get("decimals")
             return f"amount has too many decimal places (maximum {decimals})"

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException
 from litestar.openapi.datastructures import ResponseSpec
 
 from app.core.errors import (
@@ -28,6 +28,7 @@ from app.core.errors import (
     ValidationFailed,
 )
 from app.platforms.drop.schemas import DropErrorBody
+from app.wording import Problem, request_problems, sentence
 
 log = logging.getLogger("paysandbox.drop")
 
@@ -142,28 +143,33 @@ def _from_domain(exc: DomainError) -> DropError:
     return DropError(400, exc.code.lower(), exc.message)
 
 
-def _from_http(exc: HTTPException) -> DropError:
+def _from_problems(problems: list[Problem]) -> DropError:
+    """A request refused before a handler ran: the documented "Invalid JSON body" when the body is not JSON,
+    else 400 with every failing field in ``details`` (``{"field": "items[0].amount", "message": ...}``)."""
+    if any(problem.not_json for problem in problems):
+        return bad_request("Invalid JSON body")
+    details = [field_error(problem.field, problem.message) for problem in problems]
+    return bad_request(sentence(problems), details)
+
+
+def _from_http(exc: HTTPException, request: Request[Any, Any, Any] | None = None) -> DropError:
     status = exc.status_code
     code = _STATUS_CODES.get(status, "error")
-    if isinstance(exc, ValidationException):
-        details: list[Any] = []
-        for item in exc.extra if isinstance(exc.extra, list) else []:
-            if isinstance(item, dict):
-                details.append(field_error(str(item.get("key", "")), str(item.get("message", ""))))
-        if status == 400 and not details:
-            return bad_request("Invalid JSON body")
-        return DropError(status, code, _STATUS_MESSAGES.get(status, "Validation failed"), details)
+    if (problems := request_problems(exc, request)) is not None:
+        return _from_problems(problems)
     message = _STATUS_MESSAGES.get(status) or (exc.detail if isinstance(exc.detail, str) else "Error")
     return DropError(status, code, message, headers=dict(exc.headers or {}))
 
 
-def to_drop_error(exc: Exception) -> DropError | None:
+def to_drop_error(exc: Exception, request: Request[Any, Any, Any] | None = None) -> DropError | None:
     if isinstance(exc, DropError):
         return exc
     if isinstance(exc, DomainError):
         return _from_domain(exc)
     if isinstance(exc, HTTPException):
-        return _from_http(exc)
+        return _from_http(exc, request)
+    if (problems := request_problems(exc, request)) is not None:  # the JSON decoder's RecursionError etc.
+        return _from_problems(problems)
     return None
 
 
@@ -175,7 +181,7 @@ def render_error(error: DropError, headers: dict[str, str] | None = None) -> Res
 
 def error_response(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """PlatformSpec.error_response: any exception under Drop's prefixes, in Drop's envelope."""
-    error = to_drop_error(exc)
+    error = to_drop_error(exc, request)
     if error is None:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         error = DropError(500, "internal_error", "Internal server error")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from app.core import tunables
 from app.core.errors import ValidationFailed
 from app.core.tunables import Tunable
+from app.platforms.drop import fixtures, provisioning
 from app.platforms.drop.payments import REMITTANCE_KIND, resume_settlements, settle_remittance
 from app.platforms.drop.records import FeatureFlags
 from simulators.banks import install as install_banks
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 def install(sandbox: Sandbox) -> None:
     install_banks(sandbox)  # sandbox.extras["banks"]
     flags = sandbox.extras["drop_flags"] = FeatureFlags(sandbox)
+    provisioning.install(sandbox)  # the account money on demand credits
+    fixtures.install(sandbox)  # drop_bank_accounts in fixture documents
 
     async def write_flags(values: dict[str, Any]) -> dict[str, Any]:
         bad = {k: v for k, v in values.items() if not isinstance(v, bool)}

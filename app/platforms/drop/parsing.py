@@ -13,6 +13,8 @@ from app.core.errors import ValidationFailed
 from app.core.money import parse_amount
 from app.core.numbers import strict_int
 from app.platforms.drop.errors import DropError, bad_request, field_error, validation_error
+from app.wording import body_problem, invalid_amount_message
+from app.wording.problems import TOO_LARGE
 
 EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
 PHONE = re.compile(r"^\+\d{8,15}$")
@@ -30,7 +32,12 @@ async def json_object(request: Request[Any, Any, Any], *, allow_empty: bool = Fa
         raise bad_request("Invalid JSON body")
     try:
         value = msgspec.json.decode(raw)
-    except (msgspec.DecodeError, ValueError, RecursionError):  # ValueError: not UTF-8; RecursionError: too deep
+    except msgspec.DecodeError as exc:
+        problem = body_problem(exc, raw)
+        if problem.kind == TOO_LARGE and problem.field:  # valid JSON, but 1e999 is beyond any number
+            raise bad_request(problem.message, [field_error(problem.field, problem.message)]) from None
+        raise bad_request("Invalid JSON body") from None
+    except (ValueError, RecursionError):  # ValueError: not UTF-8; RecursionError: too deep
         raise bad_request("Invalid JSON body") from None
     if not isinstance(value, dict):
         raise bad_request("Invalid JSON body")
@@ -103,7 +110,7 @@ def money(value: object, currency: str, field: str = "amount", *, status: int = 
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise DropError(status, _code(status), f"{field} must be a number", [field_error(field, "must be a number")])
     if isinstance(value, float) and not math.isfinite(value):
-        raise DropError(status, _code(status), f"{field} must be a number", [field_error(field, "must be finite")])
+        raise DropError(status, _code(status), f"{field} is too large", [field_error(field, "is too large")])
     try:
         return parse_amount(value, currency)
     except ValidationFailed as exc:
@@ -112,7 +119,7 @@ def money(value: object, currency: str, field: str = "amount", *, status: int = 
         elif exc.code == "amount_not_positive":
             message = f"{field} must be positive"
         else:
-            message = f"{field} is not a valid amount"
+            message = invalid_amount_message(exc, field) or f"{field} is not a valid amount"
         raise DropError(status, _code(status), message, [field_error(field, message)]) from None
 
 

@@ -24,6 +24,7 @@ LIMITATIONS:
 from __future__ import annotations
 
 from app.platforms.base import PlatformSpec
+from app.platforms.nivo import fixtures, provisioning
 from app.platforms.nivo.cards import card_router
 from app.platforms.nivo.errors import error_response
 from app.platforms.nivo.identity_routes import identity_router
@@ -50,3 +51,5 @@ def install(sandbox: Sandbox) -> None:
         await settle_upi_deposit(sandbox, op, outcome)
 
     sandbox.simulators.operations.register(UPI_DEPOSIT_KIND, settle)
+    provisioning.install(sandbox)  # the wallet money on demand credits
+    fixtures.install(sandbox)  # nivo_beneficiaries, nivo_upi_deposits in fixture documents

@@ -18,6 +18,7 @@ from litestar.di import Provide
 
 from app.core.card_numbers import luhn_check_digit
 from app.core.clock import utc_from_ts
+from app.core.errors import ValidationFailed
 from app.core.money import exponent, parse_amount
 from app.core.numbers import ascii_digits
 from app.platforms.nivo import render
@@ -27,6 +28,7 @@ from app.platforms.nivo.errors import NivoError
 from app.platforms.nivo.wallets import NivoWallet, get_wallet_in, normalize_uuid, require_active, wallet_of
 from app.registry import SandboxDep
 from app.runtime import Sandbox
+from app.wording import invalid_amount_message
 
 BIN = "4000"
 DEFAULT_DAILY_MAJOR = 50_000
@@ -78,7 +80,6 @@ async def _card_of(sandbox: Sandbox, card_id: str, user_id: int) -> tuple[sqlite
     status_code=201,
     summary="Issue a virtual card (CVV shown once)",
     operation_id="nivoCreateCard",
-    responses=s.ERROR_RESPONSES,
 )
 async def create_card(
     wallet_id: str, data: s.CreateCardRequest, caller: NivoCaller, sandbox: SandboxDep
@@ -143,7 +144,6 @@ async def create_card(
     "/wallets/{wallet_id:str}/cards",
     summary="List a wallet's cards",
     operation_id="nivoListCards",
-    responses=s.ERROR_RESPONSES,
 )
 async def list_cards(wallet_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardListEnvelope:
     w = await wallet_of(sandbox, wallet_id, caller.user.id)
@@ -151,7 +151,7 @@ async def list_cards(wallet_id: str, caller: NivoCaller, sandbox: SandboxDep) ->
     return s.CardListEnvelope(success=True, data=[render.card(r, w.currency) for r in rows])
 
 
-@get("/cards/{card_id:str}", summary="Get a card (masked)", operation_id="nivoGetCard", responses=s.ERROR_RESPONSES)
+@get("/cards/{card_id:str}", summary="Get a card (masked)", operation_id="nivoGetCard")
 async def get_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardEnvelope:
     row, w = await _card_of(sandbox, card_id, caller.user.id)
     return s.CardEnvelope(success=True, data=render.card(row, w.currency))
@@ -196,7 +196,6 @@ def _refusal(status: str, target: str) -> str:
     status_code=200,
     summary="Freeze a card",
     operation_id="nivoFreezeCard",
-    responses=s.ERROR_RESPONSES,
 )
 async def freeze_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardEnvelope:
     return await _move_card(sandbox, card_id, caller, ("active",), "frozen")
@@ -207,7 +206,6 @@ async def freeze_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -> 
     status_code=200,
     summary="Unfreeze a card",
     operation_id="nivoUnfreezeCard",
-    responses=s.ERROR_RESPONSES,
 )
 async def unfreeze_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardEnvelope:
     return await _move_card(sandbox, card_id, caller, ("frozen",), "active")
@@ -218,10 +216,17 @@ async def unfreeze_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -
     status_code=200,
     summary="Cancel a card (final)",
     operation_id="nivoCancelCard",
-    responses=s.ERROR_RESPONSES,
 )
 async def cancel_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardEnvelope:
     return await _move_card(sandbox, card_id, caller, ("active", "frozen"), "cancelled")
+
+
+def _limit(value: s.Amount, currency: str, field: str) -> int:
+    """A card limit in minor units; the core's refusal in plain words naming ``field``."""
+    try:
+        return parse_amount(value, currency)
+    except ValidationFailed as exc:
+        raise NivoError("VALIDATION_ERROR", invalid_amount_message(exc, field) or exc.message) from None
 
 
 @patch(
@@ -229,7 +234,6 @@ async def cancel_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -> 
     status_code=200,
     summary="Update card limits",
     operation_id="nivoCardLimits",
-    responses=s.ERROR_RESPONSES,
 )
 async def update_limits(
     card_id: str, data: s.CardLimitsRequest, caller: NivoCaller, sandbox: SandboxDep
@@ -237,9 +241,13 @@ async def update_limits(
     row, w = await _card_of(sandbox, card_id, caller.user.id)
     if data.daily_limit is None and data.monthly_limit is None:
         raise NivoError("VALIDATION_ERROR", "Give daily_limit and/or monthly_limit")
-    daily = parse_amount(data.daily_limit, w.currency) if data.daily_limit is not None else int(row["daily_limit"])
+    daily = (
+        _limit(data.daily_limit, w.currency, "daily_limit") if data.daily_limit is not None else int(row["daily_limit"])
+    )
     monthly = (
-        parse_amount(data.monthly_limit, w.currency) if data.monthly_limit is not None else int(row["monthly_limit"])
+        _limit(data.monthly_limit, w.currency, "monthly_limit")
+        if data.monthly_limit is not None
+        else int(row["monthly_limit"])
     )
     if daily > monthly:
         raise NivoError("VALIDATION_ERROR", "daily_limit cannot be greater than monthly_limit")

@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.exceptions import HTTPException, NotFoundException
 
 from app.core.errors import (
     AccountUnavailable,
@@ -25,6 +25,7 @@ from app.core.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from app.wording import invalid_amount_message, request_problems, sentence
 
 log = logging.getLogger("paysandbox.nivo")
 
@@ -110,23 +111,20 @@ def map_domain_error(exc: DomainError) -> tuple[str, int, str]:
     if exc.code == "invalid_verification_token":
         return "FORBIDDEN", 403, "Verification token is invalid or already used"
     if isinstance(exc, ValidationFailed):
-        return "VALIDATION_ERROR", 400, exc.message
+        return "VALIDATION_ERROR", 400, invalid_amount_message(exc) or exc.message
     return "BAD_REQUEST", 400, exc.message
 
 
-def _validation_message(exc: ValidationException) -> str:
-    extra = exc.extra
-    if isinstance(extra, list) and extra:
-        parts = []
-        for item in extra:
-            if isinstance(item, dict):
-                key = item.get("key")
-                msg = item.get("message", "")
-                parts.append(f"{key}: {msg}" if key else str(msg))
-            else:
-                parts.append(str(item))
-        return "Request validation failed: " + "; ".join(parts)
-    return f"Request validation failed: {exc.detail}"
+def _validation_message(request: Request[Any, Any, Any], exc: Exception) -> tuple[str, str] | None:
+    """(code, message) for a request refused before a handler ran, in plain words; None for other errors.
+
+    A body that is not JSON at all is ``BAD_REQUEST``; a field that fails validation ``VALIDATION_ERROR``.
+    """
+    problems = request_problems(exc, request)
+    if problems is None:
+        return None
+    code = "BAD_REQUEST" if any(problem.not_json for problem in problems) else "VALIDATION_ERROR"
+    return code, sentence(problems)
 
 
 _HTTP_CODES = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT", 429: "RATE_LIMIT_EXCEEDED"}
@@ -142,11 +140,9 @@ def error_response(request: Request[Any, Any, Any], exc: Exception) -> Response[
         code, status, message = map_domain_error(exc)
         if isinstance(exc, RateLimited) and exc.details.get("retry_after") is not None:
             headers["Retry-After"] = str(exc.details["retry_after"])
-    elif isinstance(exc, RecursionError | UnicodeDecodeError):
-        # Raised while decoding a request body nested too deep or not UTF-8: the client's fault.
-        code, status, message = "BAD_REQUEST", 400, "Request body is not valid JSON (UTF-8, reasonably nested)"
-    elif isinstance(exc, ValidationException):
-        code, status, message = "VALIDATION_ERROR", 400, _validation_message(exc)
+    elif (refused := _validation_message(request, exc)) is not None:
+        # Validation, a body that is not JSON (also nested too deep or not UTF-8): the client's fault.
+        (code, message), status = refused, 400
     elif isinstance(exc, NotFoundException):
         code, status, message = "NOT_FOUND", 404, "Resource not found"
     elif isinstance(exc, HTTPException):

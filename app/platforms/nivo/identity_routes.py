@@ -49,7 +49,6 @@ def _split_name(full_name: str) -> tuple[str, str]:
     status_code=201,
     summary="Register a user",
     operation_id="nivoRegister",
-    responses=s.ERROR_RESPONSES,
 )
 async def register(data: s.RegisterRequest, request: Request[Any, Any, Any], sandbox: SandboxDep) -> s.UserEnvelope:
     enforce_rate_limit(sandbox, "nivo:auth", client_ip(request), AUTH_ATTEMPTS_PER_MINUTE)
@@ -78,7 +77,6 @@ async def register(data: s.RegisterRequest, request: Request[Any, Any, Any], san
     status_code=200,
     summary="Log in (account_type user_admin for the portal)",
     operation_id="nivoLogin",
-    responses=s.ERROR_RESPONSES,
 )
 async def login(data: s.LoginRequest, request: Request[Any, Any, Any], sandbox: SandboxDep) -> s.LoginEnvelope:
     enforce_rate_limit(sandbox, "nivo:auth", client_ip(request), AUTH_ATTEMPTS_PER_MINUTE)
@@ -131,7 +129,6 @@ async def change_password(
     "/verifications/pending",
     summary="User-Admin portal: pending verifications with their OTPs",
     operation_id="nivoPendingVerifications",
-    responses=s.ERROR_RESPONSES,
 )
 async def pending_verifications(portal_caller: NivoCaller, sandbox: SandboxDep) -> s.PendingVerificationsEnvelope:
     items = await ver.pending(sandbox, portal_caller.user.id)
@@ -143,7 +140,6 @@ async def pending_verifications(portal_caller: NivoCaller, sandbox: SandboxDep) 
     status_code=200,
     summary="Verify an OTP",
     operation_id="nivoVerifyOtp",
-    responses=s.ERROR_RESPONSES,
 )
 async def verify_otp(
     verification_id: str, data: s.VerifyOtpRequest, caller: NivoCaller, sandbox: SandboxDep

@@ -362,24 +362,9 @@ class CategoriesEnvelope(msgspec.Struct):
     data: CategoriesOut
 
 
-# Error statuses of Nivo's code table, documented on every route of the OpenAPI schema.
-ERROR_RESPONSES: dict[int, ResponseSpec] = {
-    status: ResponseSpec(data_container=ErrorEnvelope, generate_examples=False, description=description)
-    for status, description in (
-        (400, "BAD_REQUEST / VALIDATION_ERROR / INVALID_OTP"),
-        (401, "UNAUTHORIZED"),
-        (403, "FORBIDDEN"),
-        (404, "NOT_FOUND"),
-        (409, "CONFLICT"),
-        (410, "VERIFICATION_EXPIRED"),
-        (412, "INSUFFICIENT_FUNDS / ACCOUNT_FROZEN / LIMIT_EXCEEDED"),
-        (429, "RATE_LIMIT_EXCEEDED"),
-    )
-}
-
 # Routes that may first answer 202 with a User-Admin verification.
+# (Error statuses are documented from app/platforms/nivo/openapi.py.)
 VERIFYING_RESPONSES: dict[int, ResponseSpec] = {
-    **ERROR_RESPONSES,
     202: ResponseSpec(
         data_container=VerificationRequiredEnvelope,
         generate_examples=False,

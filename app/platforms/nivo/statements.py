@@ -70,7 +70,6 @@ def parse_day(value: str, field: str) -> date:
     "/wallets/{wallet_id:str}/spending-summary",
     summary="Spending by category for a period",
     operation_id="nivoSpendingSummary",
-    responses=s.ERROR_RESPONSES,
 )
 async def spending_summary(
     wallet_id: str,
@@ -237,7 +236,6 @@ def statement_pdf(data: StatementData) -> bytes:
     "/wallets/{wallet_id:str}/statements/csv",
     summary="Statement as CSV",
     operation_id="nivoStatementCsv",
-    responses=s.ERROR_RESPONSES,
     media_type="text/csv",
 )
 async def statement_csv_route(
@@ -255,7 +253,6 @@ async def statement_csv_route(
     "/wallets/{wallet_id:str}/statements/pdf",
     summary="Statement as PDF",
     operation_id="nivoStatementPdf",
-    responses=s.ERROR_RESPONSES,
     media_type="application/pdf",
 )
 async def statement_pdf_route(

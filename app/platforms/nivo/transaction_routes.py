@@ -79,7 +79,6 @@ def _created(row: sqlite3.Row) -> Response[s.TransactionEnvelope]:
     status_code=201,
     summary="Deposit into a wallet",
     operation_id="nivoDeposit",
-    responses=s.ERROR_RESPONSES,
 )
 async def deposit(
     data: s.DepositRequest, request: Request[Any, Any, Any], caller: NivoCaller, sandbox: SandboxDep
@@ -95,7 +94,6 @@ async def deposit(
     status_code=201,
     summary="Withdraw from a wallet",
     operation_id="nivoWithdrawal",
-    responses=s.ERROR_RESPONSES,
 )
 async def withdrawal(
     data: s.WithdrawalRequest, request: Request[Any, Any, Any], caller: NivoCaller, sandbox: SandboxDep
@@ -213,7 +211,6 @@ async def _visible_transaction(sandbox: Sandbox, transaction_id: str, user_id: i
     "/transactions/{id:str}",
     summary="Get a transaction",
     operation_id="nivoGetTransaction",
-    responses=s.ERROR_RESPONSES,
 )
 async def get_transaction(id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.TransactionEnvelope:
     row = await _visible_transaction(sandbox, id, caller.user.id)
@@ -225,7 +222,6 @@ async def get_transaction(id: str, caller: NivoCaller, sandbox: SandboxDep) -> s
     status_code=200,
     summary="Set a transaction's spending category",
     operation_id="nivoSetCategory",
-    responses=s.ERROR_RESPONSES,
 )
 async def set_category(
     id: str, data: s.CategoryRequest, caller: NivoCaller, sandbox: SandboxDep
@@ -249,7 +245,6 @@ async def set_category(
     "/categories",
     summary="The fixed list of spending categories",
     operation_id="nivoCategories",
-    responses=s.ERROR_RESPONSES,
 )
 async def categories(caller: NivoCaller, sandbox: SandboxDep) -> s.CategoriesEnvelope:
     rows = await sandbox.db.fetchall("SELECT name, label FROM nivo_categories ORDER BY rowid")

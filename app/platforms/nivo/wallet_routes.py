@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-import uuid
-
 from litestar import Response, Router, delete, get, post
 from litestar.di import Provide
 
@@ -13,6 +10,7 @@ from app.platforms.nivo import render
 from app.platforms.nivo import schemas as s
 from app.platforms.nivo import verifications as ver
 from app.platforms.nivo.auth import NivoCaller, provide_caller
+from app.platforms.nivo.beneficiaries import add_beneficiary as add_beneficiary_row
 from app.platforms.nivo.errors import NivoError
 from app.platforms.nivo.identity_routes import PHONE_RE
 from app.platforms.nivo.upi import MAX_UPI_AMOUNT_MAJOR, get_deposit_in, start_upi_deposit, validate_upi_id
@@ -39,20 +37,19 @@ async def _wallet_out(sandbox: Sandbox, w: NivoWallet, owner_uuid: str) -> s.Wal
     status_code=201,
     summary="Create a wallet (starts pending)",
     operation_id="nivoCreateWallet",
-    responses=s.ERROR_RESPONSES,
 )
 async def create(data: s.CreateWalletRequest, caller: NivoCaller, sandbox: SandboxDep) -> s.WalletEnvelope:
     w = await create_wallet(sandbox, caller.user.id, data.currency)
     return s.WalletEnvelope(success=True, data=await _wallet_out(sandbox, w, caller.user.uuid))
 
 
-@get("/wallets", summary="List the caller's wallets", operation_id="nivoListWallets", responses=s.ERROR_RESPONSES)
+@get("/wallets", summary="List the caller's wallets", operation_id="nivoListWallets")
 async def list_wallets(caller: NivoCaller, sandbox: SandboxDep) -> s.WalletListEnvelope:
     items = [await _wallet_out(sandbox, w, caller.user.uuid) for w in await wallets_of(sandbox, caller.user.id)]
     return s.WalletListEnvelope(success=True, data=items)
 
 
-@get("/wallets/{wallet_id:str}", summary="Get a wallet", operation_id="nivoGetWallet", responses=s.ERROR_RESPONSES)
+@get("/wallets/{wallet_id:str}", summary="Get a wallet", operation_id="nivoGetWallet")
 async def get_wallet(wallet_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.WalletEnvelope:
     w = await wallet_of(sandbox, wallet_id, caller.user.id)
     return s.WalletEnvelope(success=True, data=await _wallet_out(sandbox, w, caller.user.uuid))
@@ -62,7 +59,6 @@ async def get_wallet(wallet_id: str, caller: NivoCaller, sandbox: SandboxDep) ->
     "/wallets/{wallet_id:str}/balance",
     summary="Wallet balance",
     operation_id="nivoWalletBalance",
-    responses=s.ERROR_RESPONSES,
 )
 async def balance(wallet_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.BalanceEnvelope:
     w = await wallet_of(sandbox, wallet_id, caller.user.id)
@@ -89,7 +85,6 @@ async def _move(sandbox: Sandbox, caller: NivoCaller, wallet_id: str, action: st
     status_code=200,
     summary="Activate a pending wallet",
     operation_id="nivoActivateWallet",
-    responses=s.ERROR_RESPONSES,
 )
 async def activate(wallet_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.WalletStatusEnvelope:
     return await _move(sandbox, caller, wallet_id, "activate")
@@ -100,7 +95,6 @@ async def activate(wallet_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s
     status_code=200,
     summary="Freeze an active wallet",
     operation_id="nivoFreezeWallet",
-    responses=s.ERROR_RESPONSES,
 )
 async def freeze(wallet_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.WalletStatusEnvelope:
     return await _move(sandbox, caller, wallet_id, "freeze")
@@ -111,7 +105,6 @@ async def freeze(wallet_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.W
     status_code=200,
     summary="Unfreeze a frozen wallet",
     operation_id="nivoUnfreezeWallet",
-    responses=s.ERROR_RESPONSES,
 )
 async def unfreeze(wallet_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.WalletStatusEnvelope:
     return await _move(sandbox, caller, wallet_id, "unfreeze")
@@ -123,7 +116,6 @@ async def unfreeze(wallet_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s
     status_code=201,
     summary="Start a simulated UPI deposit",
     operation_id="nivoUpiDeposit",
-    responses=s.ERROR_RESPONSES,
 )
 async def upi_deposit(
     wallet_id: str, data: s.UpiDepositRequest, caller: NivoCaller, sandbox: SandboxDep
@@ -145,7 +137,6 @@ async def upi_deposit(
     "/wallets/{wallet_id:str}/deposit/upi/{deposit_id:str}",
     summary="Status of a UPI deposit",
     operation_id="nivoUpiDepositStatus",
-    responses=s.ERROR_RESPONSES,
 )
 async def upi_deposit_status(
     wallet_id: str, deposit_id: str, caller: NivoCaller, sandbox: SandboxDep
@@ -190,41 +181,14 @@ async def add_beneficiary(
         out = await ver.start(sandbox, caller.user.id, ver.BENEFICIARY_ADD, params)
         return Response(s.VerificationRequiredEnvelope(success=True, data=out), status_code=202)
     grant = await ver.check_token(sandbox, caller.user.id, ver.BENEFICIARY_ADD, params, data.verification_token)
-    wallet_row = await sandbox.db.fetchone(
-        "SELECT id FROM nivo_wallets WHERE user_id = ? ORDER BY (currency = 'INR') DESC, (status = 'active') DESC,"
-        " created_at LIMIT 1",
-        (target.id,),
+    row = await add_beneficiary_row(
+        sandbox, caller.user.id, target, nickname, phone, also=lambda conn, now: ver.mark_used_in(conn, grant, now)
     )
-    beneficiary_id = str(uuid.uuid4())
-    now = sandbox.clock.time()
-
-    def run(conn: sqlite3.Connection) -> sqlite3.Row:
-        ver.mark_used_in(conn, grant, now)
-        try:
-            conn.execute(
-                "INSERT INTO nivo_beneficiaries (id, owner_user_id, beneficiary_user_id, wallet_id, nickname, phone,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    beneficiary_id,
-                    caller.user.id,
-                    target.id,
-                    wallet_row["id"] if wallet_row else None,
-                    nickname,
-                    phone,
-                    now,
-                ),
-            )
-        except sqlite3.IntegrityError:
-            raise NivoError("CONFLICT", "Beneficiary already exists") from None
-        row: sqlite3.Row = conn.execute("SELECT * FROM nivo_beneficiaries WHERE id = ?", (beneficiary_id,)).fetchone()
-        return row
-
-    row = await sandbox.db.write(run)
     await ver.retire_core_token(sandbox, grant)
     return Response(s.BeneficiaryEnvelope(success=True, data=render.beneficiary(row)), status_code=201)
 
 
-@get("/beneficiaries", summary="List beneficiaries", operation_id="nivoListBeneficiaries", responses=s.ERROR_RESPONSES)
+@get("/beneficiaries", summary="List beneficiaries", operation_id="nivoListBeneficiaries")
 async def list_beneficiaries(caller: NivoCaller, sandbox: SandboxDep) -> s.BeneficiaryListEnvelope:
     rows = await sandbox.db.fetchall(
         "SELECT * FROM nivo_beneficiaries WHERE owner_user_id = ? ORDER BY created_at, id", (caller.user.id,)
@@ -237,7 +201,6 @@ async def list_beneficiaries(caller: NivoCaller, sandbox: SandboxDep) -> s.Benef
     status_code=200,
     summary="Delete a beneficiary",
     operation_id="nivoDeleteBeneficiary",
-    responses=s.ERROR_RESPONSES,
 )
 async def delete_beneficiary(beneficiary_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.MessageEnvelope:
     key = normalize_uuid(beneficiary_id) or beneficiary_id

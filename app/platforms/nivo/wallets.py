@@ -16,6 +16,7 @@ from typing import Any
 from app.core.money import exponent, normalize_currency
 from app.platforms.nivo.errors import NivoError
 from app.runtime import Sandbox
+from app.wording import article_for_code
 
 # Default outgoing limits per wallet (transfers + withdrawals), in major units of its currency.
 DEFAULT_DAILY_LIMIT_MAJOR = 200_000
@@ -107,13 +108,18 @@ async def wallets_of(sandbox: Sandbox, user_id: int) -> list[NivoWallet]:
     return [NivoWallet.from_row(r) for r in rows]
 
 
+def _already_exists(code: str) -> str:
+    """The conflict message: "An INR wallet already exists for this user", "A USD wallet ..."."""
+    return f"{article_for_code(code).capitalize()} {code} wallet already exists for this user"
+
+
 async def create_wallet(sandbox: Sandbox, user_id: int, currency: Any) -> NivoWallet:
     code = normalize_currency(currency)
     existing = await sandbox.db.fetchone(
         "SELECT id FROM nivo_wallets WHERE user_id = ? AND currency = ?", (user_id, code)
     )
     if existing is not None:
-        raise NivoError("CONFLICT", f"A {code} wallet already exists for this user")
+        raise NivoError("CONFLICT", _already_exists(code))
     account = await sandbox.ledger.open_account("user", user_id, code, purpose="ACCOUNT_PURPOSE_WALLET")
     scale = 10 ** exponent(code)
     now = sandbox.clock.time()
@@ -136,7 +142,7 @@ async def create_wallet(sandbox: Sandbox, user_id: int, currency: Any) -> NivoWa
                 ),
             )
         except sqlite3.IntegrityError:
-            raise NivoError("CONFLICT", f"A {code} wallet already exists for this user") from None
+            raise NivoError("CONFLICT", _already_exists(code)) from None
         found = get_wallet_in(conn, wallet_id)
         assert found is not None
         return found

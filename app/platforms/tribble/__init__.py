@@ -39,11 +39,13 @@ from app.platforms.tribble import (
     billing,
     bills,
     disputes,
+    fixtures,
     fraud,
     kyc,
     merchants,
     payment_methods,
     payments,
+    provisioning,
     realtime,
     receipts,
     refunds,
@@ -96,6 +98,8 @@ def install(sandbox: Sandbox) -> None:
     billing.install(sandbox)
     settlements.install(sandbox)
     realtime.install(sandbox)
+    provisioning.install(sandbox)  # the wallet money on demand credits
+    fixtures.install(sandbox)  # tribble_merchants ... tribble_disputes in fixture documents
     ops = sandbox.simulators.operations
 
     async def fund(op: Any, outcome: Any) -> None:

@@ -21,6 +21,7 @@ from app.platforms.tribble.schemas_merchants import (
 )
 from app.platforms.tribble.security import require_admin
 from app.registry import SandboxDep
+from app.runtime import Sandbox
 
 REVIEW_SLA_SECONDS = 2 * 86400
 RISK_SCORES = {"low": 20, "medium": 35, "high": 70}
@@ -61,6 +62,45 @@ async def pending_kyc(caller: Principal, sandbox: SandboxDep, listing: ListQuery
     return PendingMerchantsOut(merchants=out, pagination=listing.page(total))
 
 
+async def _set_kyc(
+    sandbox: Sandbox, merchant_id: str, status: str, assignments: str, values: tuple[object, ...]
+) -> float:
+    """Merchant KYC to ``status`` (CONFLICT if already), ``assignments`` set, the instant first. Answers the instant."""
+    merchant = await get_merchant(sandbox, merchant_id)
+    if merchant["kyc_status"] == status:
+        raise TribbleError("CONFLICT", f"Merchant is already {status.lower()}", {"merchantId": merchant_id})
+    now = sandbox.clock.time()
+    await sandbox.db.execute(
+        f"UPDATE tribble_merchants SET kyc_status = '{status}', {assignments} WHERE id = ?",
+        (now, *values, merchant_id),
+    )
+    return now
+
+
+async def approve(sandbox: Sandbox, merchant_id: str, notes: str = "") -> float:
+    """Merchant KYC approved (by an admin, or a fixture): settlements are scheduled. Answers the instant."""
+    now = await _set_kyc(
+        sandbox,
+        merchant_id,
+        "APPROVED",
+        "approved_at = ?, notes = ?, bank_verified = 1, rejection_reason = NULL, rejection_message = NULL",
+        (notes,),
+    )
+    await settlements.schedule(sandbox, await get_merchant(sandbox, merchant_id))
+    return now
+
+
+async def reject(sandbox: Sandbox, merchant_id: str, reason: str, message: str | None) -> float:
+    """Merchant KYC rejected with a reason. Answers the instant."""
+    return await _set_kyc(
+        sandbox,
+        merchant_id,
+        "REJECTED",
+        "rejected_at = ?, rejection_reason = ?, rejection_message = ?",
+        (reason, message),
+    )
+
+
 @post(
     "/admin/merchants/{merchantId:str}/approve",
     status_code=200,
@@ -74,16 +114,7 @@ async def approve_merchant(
     data: ApproveIn | None = None,
 ) -> ApprovedOut:
     require_admin(caller.user)
-    merchant = await get_merchant(sandbox, merchantId)
-    if merchant["kyc_status"] == "APPROVED":
-        raise TribbleError("CONFLICT", "Merchant is already approved", {"merchantId": merchantId})
-    now = sandbox.clock.time()
-    await sandbox.db.execute(
-        "UPDATE tribble_merchants SET kyc_status = 'APPROVED', approved_at = ?, notes = ?, bank_verified = 1,"
-        " rejection_reason = NULL, rejection_message = NULL WHERE id = ?",
-        (now, data.notes if data else "", merchantId),
-    )
-    await settlements.schedule(sandbox, await get_merchant(sandbox, merchantId))
+    now = await approve(sandbox, merchantId, data.notes if data else "")
     return ApprovedOut(
         merchant_id=merchantId,
         kyc_status="APPROVED",
@@ -104,15 +135,7 @@ async def reject_merchant(
     require_admin(caller.user)
     if not data.reason.strip():
         raise invalid("reason", "reason is required")
-    merchant = await get_merchant(sandbox, merchantId)
-    if merchant["kyc_status"] == "REJECTED":
-        raise TribbleError("CONFLICT", "Merchant is already rejected", {"merchantId": merchantId})
-    now = sandbox.clock.time()
-    await sandbox.db.execute(
-        "UPDATE tribble_merchants SET kyc_status = 'REJECTED', rejected_at = ?, rejection_reason = ?,"
-        " rejection_message = ? WHERE id = ?",
-        (now, data.reason, data.message, merchantId),
-    )
+    now = await reject(sandbox, merchantId, data.reason, data.message)
     return RejectedOut(
         merchant_id=merchantId,
         kyc_status="REJECTED",

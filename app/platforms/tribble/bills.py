@@ -21,7 +21,7 @@ from app.core.identity.models import Principal
 from app.core.ledger.models import Journal, Leg
 from app.core.money import parse_amount
 from app.platforms.tribble import kyc, payment_methods, wallets
-from app.platforms.tribble.errors import TribbleError, invalid
+from app.platforms.tribble.errors import TribbleError, invalid, invalid_amount
 from app.platforms.tribble.pagination import ListQuery, apply
 from app.platforms.tribble.render import account_id_of_wallet, amount, new_id, wallet_id
 from app.platforms.tribble.schemas import (
@@ -69,7 +69,7 @@ async def topup(caller: Principal, sandbox: SandboxDep, data: TopupIn) -> Respon
     try:
         minor = parse_amount(data.amount, currency)
     except DomainError as exc:
-        raise invalid("amount", exc.message) from None
+        raise invalid_amount("amount", exc) from None
     phone = data.phone_number.strip()
     try:
         await sandbox.simulators.airtime.validate_topup(provider_id, phone, minor)

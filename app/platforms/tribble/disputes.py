@@ -16,7 +16,7 @@ from app.core.ledger.holds import place_hold_in
 from app.core.ledger.models import Journal, Leg
 from app.core.money import parse_amount
 from app.platforms.tribble import events, merchants
-from app.platforms.tribble.errors import TribbleError, invalid
+from app.platforms.tribble.errors import TribbleError, invalid, invalid_amount
 from app.platforms.tribble.render import amount, new_id, ts
 from app.platforms.tribble.schemas_disputes import (
     DisputeCreatedOut,
@@ -351,7 +351,7 @@ async def resolve_dispute(
         try:
             value = parse_amount(data.refund_amount, currency)
         except DomainError as exc:
-            raise invalid("refundAmount", exc.message) from None
+            raise invalid_amount("refundAmount", exc) from None
         if value > int(d["amount"]):
             raise invalid("refundAmount", "refundAmount exceeds the disputed amount")
     txn = await sandbox.db.fetchone("SELECT * FROM tribble_transactions WHERE id = ?", (d["transaction_id"],))

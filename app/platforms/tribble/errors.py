@@ -19,7 +19,6 @@ from litestar.exceptions import (
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
-    ValidationException,
 )
 
 from app.core.clock import iso
@@ -37,6 +36,7 @@ from app.core.errors import (
     ValidationFailed,
 )
 from app.platforms.base import request_clock_time
+from app.wording import Problem, invalid_amount_message, request_problems
 
 log = logging.getLogger("paysandbox.tribble")
 
@@ -88,6 +88,11 @@ class TribbleError(Exception):
 def invalid(field: str, message: str) -> TribbleError:
     """400 INVALID_REQUEST naming one field."""
     return TribbleError("INVALID_REQUEST", "The request is invalid", {"field": field, "message": message})
+
+
+def invalid_amount(field: str, exc: DomainError) -> TribbleError:
+    """400 INVALID_REQUEST for an amount the core refused, in plain words ("amount is too large ...")."""
+    return invalid(field, invalid_amount_message(exc, field) or exc.message)
 
 
 def _request_id(request: Request[Any, Any, Any]) -> str:
@@ -148,19 +153,18 @@ def from_domain(exc: DomainError) -> TribbleError:
     return TribbleError("UNPROCESSABLE_ENTITY", exc.message, {"code": exc.code, **details})
 
 
-def _from_http(exc: HTTPException) -> TribbleError:
-    if isinstance(exc, ValidationException):
-        extra = exc.extra
-        details: dict[str, Any] = {"message": str(exc.detail)}
-        if isinstance(extra, list) and extra:
-            first = extra[0]
-            if isinstance(first, dict):
-                if first.get("key"):
-                    details["field"] = first.get("key")
-                if first.get("message"):
-                    details["message"] = first.get("message")
-            details["errors"] = [e for e in extra if isinstance(e, dict)]
-        return TribbleError("INVALID_REQUEST", "The request is invalid", details)
+def _invalid_request(problems: list[Problem]) -> TribbleError:
+    """The documented 400: ``details`` names the first field and says what is wrong, ``errors`` lists all."""
+    first = problems[0]
+    details: dict[str, Any] = {"field": first.field} if first.field else {}
+    details["message"] = first.message
+    details["errors"] = [{"field": problem.field, "message": problem.message} for problem in problems]
+    return TribbleError("INVALID_REQUEST", "The request is invalid", details)
+
+
+def _from_http(exc: HTTPException, request: Request[Any, Any, Any] | None = None) -> TribbleError:
+    if (problems := request_problems(exc, request)) is not None:
+        return _invalid_request(problems)
     if isinstance(exc, NotFoundException):
         return TribbleError("NOT_FOUND", "Resource not found")
     if isinstance(exc, MethodNotAllowedException):
@@ -178,18 +182,20 @@ def _from_http(exc: HTTPException) -> TribbleError:
     return TribbleError(code, str(exc.detail), status=status)
 
 
-def to_tribble(exc: Exception) -> TribbleError:
+def to_tribble(exc: Exception, request: Request[Any, Any, Any] | None = None) -> TribbleError:
     if isinstance(exc, TribbleError):
         return exc
     if isinstance(exc, DomainError):
         return from_domain(exc)
     if isinstance(exc, HTTPException):
-        return _from_http(exc)
+        return _from_http(exc, request)
+    if (problems := request_problems(exc, request)) is not None:  # the JSON decoder's RecursionError etc.
+        return _invalid_request(problems)
     return TribbleError("INTERNAL_SERVER_ERROR", "Unexpected server error")
 
 
 def error_response(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    err = to_tribble(exc)
+    err = to_tribble(exc, request)
     if err.error_code == "INTERNAL_SERVER_ERROR":
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     body: dict[str, Any] = {

@@ -21,7 +21,7 @@ from app.core.ledger.holds import place_hold_in
 from app.core.ledger.models import Journal, Leg
 from app.core.money import parse_amount
 from app.platforms.tribble import merchants
-from app.platforms.tribble.errors import TribbleError, invalid
+from app.platforms.tribble.errors import TribbleError, invalid, invalid_amount
 from app.platforms.tribble.pagination import ListQuery, apply
 from app.platforms.tribble.render import amount, new_id, ts
 from app.platforms.tribble.schemas import RefundCreatedOut, RefundIn, RefundItem, RefundListOut, RefundSummary
@@ -73,7 +73,7 @@ async def create_refund(
         try:
             minor = parse_amount(data.amount, currency)
         except DomainError as exc:
-            raise invalid("amount", exc.message) from None
+            raise invalid_amount("amount", exc) from None
     reason = data.reason.strip() or "requested_by_customer"
     if len(reason) > 100 or len(data.description) > 500:
         raise invalid("reason" if len(reason) > 100 else "description", "value is too long")

@@ -14,7 +14,7 @@ from app.core.errors import DomainError
 from app.core.identity.models import Principal
 from app.core.money import parse_amount
 from app.platforms.tribble import billing, merchants, payment_methods, wallets
-from app.platforms.tribble.errors import TribbleError, invalid
+from app.platforms.tribble.errors import TribbleError, invalid, invalid_amount
 from app.platforms.tribble.fraud import period_of
 from app.platforms.tribble.pagination import ListQuery, apply
 from app.platforms.tribble.render import account_id_of_wallet, amount, new_id
@@ -46,7 +46,7 @@ def _money(value: float, currency: str, field: str, *, positive: bool) -> int:
     try:
         return parse_amount(value, currency, positive=positive)
     except DomainError as exc:
-        raise invalid(field, exc.message) from None
+        raise invalid_amount(field, exc) from None
 
 
 @post("/subscription-plans", status_code=201, summary="Create a subscription plan", tags=["tribble: subscriptions"])

@@ -20,7 +20,7 @@ from app.core.errors import DomainError
 from app.core.identity.models import Principal
 from app.core.money import parse_amount
 from app.platforms.tribble import events, kyc, merchants, payment_methods, payments, receipts, risk, wallets
-from app.platforms.tribble.errors import TribbleError, invalid
+from app.platforms.tribble.errors import TribbleError, invalid, invalid_amount
 from app.platforms.tribble.pagination import ListQuery, apply
 from app.platforms.tribble.render import account_id_of_wallet, amount, new_id, ts, wallet_id
 from app.platforms.tribble.schemas import (
@@ -91,7 +91,7 @@ async def create_transaction(
     try:
         minor = parse_amount(data.amount, currency)
     except DomainError as exc:
-        raise invalid("amount", exc.message) from None
+        raise invalid_amount("amount", exc) from None
     user = caller.user
     if data.customer_id is not None and data.customer_id != user.uuid and not user.is_admin:
         raise TribbleError("FORBIDDEN", "customerId must be the authenticated user", {"field": "customerId"})

@@ -16,7 +16,7 @@ from app.core.ledger.models import Account, Journal, Leg
 from app.core.ledger.statements import last_entry_in
 from app.core.money import normalize_currency, parse_amount
 from app.platforms.tribble import events, payment_methods, payments
-from app.platforms.tribble.errors import TribbleError, invalid
+from app.platforms.tribble.errors import TribbleError, invalid, invalid_amount
 from app.platforms.tribble.pagination import ListQuery, apply
 from app.platforms.tribble.processor_status import fail_in, succeed_in
 from app.platforms.tribble.render import account_id_of_wallet, amount, new_id, wallet_id
@@ -163,7 +163,7 @@ async def fund_wallet(
     try:
         minor = parse_amount(data.amount, account.currency)
     except DomainError as exc:
-        raise invalid("amount", exc.message) from None
+        raise invalid_amount("amount", exc) from None
     method = await payment_methods.owned_method(sandbox, caller.user.id, data.payment_method_id)
     if method["type"] != "card":
         raise TribbleError(

@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.platforms.base import PlatformSpec
+from app.platforms.twallet import fixtures, provisioning
 from app.platforms.twallet.errors import error_response
 from app.platforms.twallet.routes import ROUTES
 from app.platforms.twallet.sends import SETTLE_JOB, make_settle_handler
@@ -41,3 +42,5 @@ PLATFORM = PlatformSpec(
 
 def install(sandbox: Sandbox) -> None:
     sandbox.scheduler.register(SETTLE_JOB, make_settle_handler(sandbox))
+    provisioning.install(sandbox)  # the wallet money on demand credits
+    fixtures.install(sandbox)  # twallet_contacts in fixture documents

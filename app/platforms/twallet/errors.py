@@ -18,7 +18,6 @@ from litestar.exceptions import (
     HTTPException,
     MethodNotAllowedException,
     NotFoundException,
-    ValidationException,
 )
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -33,6 +32,7 @@ from app.core.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from app.wording import request_problems
 
 log = logging.getLogger("paysandbox.twallet")
 
@@ -85,15 +85,10 @@ def from_domain(exc: DomainError) -> TWalletError:
     return TWalletError(400, exc.message)
 
 
-def _validation_messages(exc: ValidationException) -> list[str]:
-    extra = exc.extra if isinstance(exc.extra, list) else []
-    messages: list[str] = []
-    for item in extra:
-        if isinstance(item, dict):
-            key = item.get("key")
-            message = str(item.get("message", "invalid value"))
-            messages.append(f"{key}: {message}" if key else message)
-    return messages or [str(exc.detail or "invalid request")]
+def _validation_messages(request: Request[Any, Any, Any], exc: Exception) -> list[str] | None:
+    """One plain message per problem of a request refused before a handler ran; None for other errors."""
+    problems = request_problems(exc, request)
+    return [problem.message for problem in problems] if problems is not None else None
 
 
 def error_response(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -102,8 +97,8 @@ def error_response(request: Request[Any, Any, Any], exc: Exception) -> Response[
         return render(exc)
     if isinstance(exc, DomainError):
         return render(from_domain(exc))
-    if isinstance(exc, ValidationException):
-        return Response({"code": 400, "msg": _validation_messages(exc)}, status_code=400)
+    if (messages := _validation_messages(request, exc)) is not None:
+        return Response({"code": 400, "msg": messages}, status_code=400)
     if isinstance(exc, NotFoundException):
         return Response({"code": 404, "msg": ["not found"]}, status_code=404)
     if isinstance(exc, MethodNotAllowedException):

@@ -6,7 +6,6 @@ import re
 from typing import Annotated
 
 from litestar import Controller, Request, delete, get, post
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter, QueryParameter
 
 from app.core.errors import ValidationFailed
@@ -19,27 +18,12 @@ from app.platforms.twallet.auth import provide_user, require_token
 from app.platforms.twallet.errors import TWalletError, record_not_found
 from app.registry import SandboxDep
 from app.runtime import Sandbox
+from app.wording import invalid_amount_message
 
 WALLET = "ACCOUNT_PURPOSE_WALLET"
 MAX_NOTES = 500
 MAX_NAME = 100
 _DIGITS = re.compile(r"^[0-9]{6,15}$")
-
-
-# Documented error responses of every route (OpenAPI).
-RESPONSES: dict[int, ResponseSpec] = {
-    400: ResponseSpec(s.CodeMsg, description='Invalid input or "record not found"', generate_examples=False),
-    401: ResponseSpec(
-        str, description="X-Authorization blank or missing", media_type="text/plain", generate_examples=False
-    ),
-    403: ResponseSpec(
-        str,
-        description="JWT invalid: '<operation> request requires user authentication'",
-        media_type="text/plain",
-        generate_examples=False,
-    ),
-    498: ResponseSpec(str, description="Token has expired", media_type="text/plain", generate_examples=False),
-}
 
 
 def _accepted() -> s.CodeMsg:
@@ -59,14 +43,13 @@ class ProfileController(Controller):
     dependencies = {"user": provide_user}
     tags = ["T-Wallet"]
 
-    @get("/", operation_id="twalletGetProfile", responses=RESPONSES, opt={"twallet_op": "profile"})
+    @get("/", operation_id="twalletGetProfile", opt={"twallet_op": "profile"})
     async def get_profile(self, user: User) -> s.Profile:
         return render.profile(user)
 
     @get(
         "/account/{account_number:str}",
         operation_id="twalletGetAccount",
-        responses=RESPONSES,
         opt={"twallet_op": "account"},
     )
     async def get_account(self, sandbox: SandboxDep, user: User, account_number: str) -> s.AccountView:
@@ -78,7 +61,6 @@ class ProfileController(Controller):
     @post(
         "/send-to-profile",
         operation_id="twalletSendToProfile",
-        responses=RESPONSES,
         status_code=200,
         opt={"twallet_op": "send"},
     )
@@ -125,7 +107,6 @@ class ProfileController(Controller):
     @get(
         "/payment_transaction",
         operation_id="twalletListPaymentTransactions",
-        responses=RESPONSES,
         opt={"twallet_op": "transaction"},
     )
     async def list_payment_transactions(
@@ -147,7 +128,6 @@ class ProfileController(Controller):
     @post(
         "/contact",
         operation_id="twalletSaveContact",
-        responses=RESPONSES,
         status_code=200,
         opt={"twallet_op": "contact"},
     )
@@ -164,7 +144,7 @@ class ProfileController(Controller):
         await contacts.save_contact(sandbox, user, contact, first_name, last_name)
         return _accepted()
 
-    @get("/contact", operation_id="twalletListContacts", responses=RESPONSES, opt={"twallet_op": "contact"})
+    @get("/contact", operation_id="twalletListContacts", opt={"twallet_op": "contact"})
     async def list_contacts(self, sandbox: SandboxDep, user: User) -> s.ContactList:
         rows = await contacts.list_contacts(sandbox, user)
         return s.ContactList(data={row["profile_id"]: render.saved_contact(row) for row in rows})
@@ -172,7 +152,6 @@ class ProfileController(Controller):
     @delete(
         "/contact/{profile_id:str}",
         operation_id="twalletDeleteContact",
-        responses=RESPONSES,
         status_code=200,
         opt={"twallet_op": "contact"},
     )
@@ -188,7 +167,7 @@ class ContactController(Controller):
     dependencies = {"user": provide_user}
     tags = ["T-Wallet"]
 
-    @get("/", operation_id="twalletFindContact", responses=RESPONSES, opt={"twallet_op": "find"})
+    @get("/", operation_id="twalletFindContact", opt={"twallet_op": "find"})
     async def find_contact(self, sandbox: SandboxDep, user: User, find: str | None = None) -> s.FoundContact:
         phone = _phone_query(find)
         contact = await sandbox.identity.by_phone("+" + phone)
@@ -215,10 +194,13 @@ def _phone_query(find: str | None) -> str:
 
 
 def _amount_message(exc: ValidationFailed, currency: str) -> str:
+    """T-Wallet's words for ``parse_amount``'s refusals (its guide calls the amount a decimal value)."""
     if exc.code == "too_many_decimals":
         return f"amount has more decimals than {currency} allows"
     if exc.code == "amount_not_positive":
         return "amount must be greater than 0"
+    if exc.details.get("reason") == "too_large":
+        return invalid_amount_message(exc) or "amount is too large"
     return "amount must be a decimal number"
 
 

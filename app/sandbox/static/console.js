@@ -4,11 +4,18 @@
   var workspace = document.body.dataset.workspace || "default";
   var statusEl = document.getElementById("status");
 
-  function headers(json) {
+  function headers(json, extra) {
     var h = { "Accept": "application/json" };
     if (json) h["Content-Type"] = "application/json";
     if (workspace !== "default") h["X-Sandbox-Workspace"] = workspace;
+    if (extra) Object.keys(extra).forEach(function (k) { h[k] = extra[k]; });
     return h;
+  }
+
+  // One Idempotency-Key per money form and page load: a double click funds once (a success reloads).
+  function newKey() {
+    if (window.crypto && window.crypto.randomUUID) return "console-" + window.crypto.randomUUID();
+    return "console-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
   }
 
   function say(text, bad) {
@@ -17,10 +24,10 @@
     statusEl.className = bad ? "bad" : "ok";
   }
 
-  function call(method, url, body) {
+  function call(method, url, body, extra) {
     return fetch(url, {
       method: method,
-      headers: headers(body !== undefined),
+      headers: headers(body !== undefined, extra),
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "same-origin"
     }).then(function (resp) {
@@ -36,9 +43,9 @@
     });
   }
 
-  function act(spec, body, show) {
+  function act(spec, body, show, extra) {
     var parts = spec.split(" ");
-    return call(parts[0], parts[1], body).then(function (data) {
+    return call(parts[0], parts[1], body, extra).then(function (data) {
       if (show && data && data[show]) {
         window.prompt(show, data[show]);
       }
@@ -60,6 +67,12 @@
     var form = ev.target.closest("form[data-api]");
     if (!form) return;
     ev.preventDefault();
+    var spec = (ev.submitter && ev.submitter.dataset.api) || form.dataset.api;  // e.g. Fund vs Debit
+    var extra;
+    if (form.hasAttribute("data-idempotent")) {
+      if (!form.dataset.key) form.dataset.key = newKey();
+      extra = { "Idempotency-Key": form.dataset.key + (spec === form.dataset.api ? "" : ":" + spec.split("/").pop()) };
+    }
     var body = {};
     try {
       Array.prototype.forEach.call(form.elements, function (el) {
@@ -71,7 +84,7 @@
       say("invalid JSON: " + err.message, true);
       return;
     }
-    act(form.dataset.api, body, form.dataset.show);
+    act(spec, body, form.dataset.show, extra);
   });
 
   // Panels: one at a time, chosen by the URL's #fragment (users when none); reloads keep it.

@@ -7,6 +7,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response, delete, get, post
+from litestar.openapi.datastructures import ResponseSpec
 
 from app.core.events import Event
 from app.platforms.drop import render
@@ -148,7 +149,13 @@ async def list_consents(request: Request[Any, Any, Any], sandbox: SandboxDep) ->
     return ok(request, Data([_consent(r, user.drop_id) for r in rows]))
 
 
-@post("/api/consents", status_code=200, tags=TAGS, summary="Grant or withdraw a consent (201 when new)")
+@post(
+    "/api/consents",
+    status_code=200,
+    tags=TAGS,
+    summary="Grant or withdraw a consent (201 when new)",
+    responses={201: ResponseSpec(Data[DropConsent], description="A consent of a type the user had none of")},
+)
 async def set_consent(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Response[Data[DropConsent]]:
     user = await current_user(request, sandbox)
     body = await json_object(request)
