@@ -35,6 +35,14 @@ class PlatformPaths:
                 return spec
         return None
 
+    def spec_for(self, path: str) -> PlatformSpec | None:
+        """The spec of the platform a path belongs to, its Socket.IO mount included."""
+        spec = self.spec_of(path)
+        if spec is None:
+            name = self.platform_of(path)
+            spec = next((s for _, s in self.by_prefix if s.name == name), None)
+        return spec
+
     def platform_of(self, path: str) -> str:
         for prefix, name in OUTSIDE:
             if _under(path, prefix):

@@ -194,12 +194,13 @@ def matched_of(entry: JournalEntry, paths: PlatformPaths | None = None) -> tuple
     """Whether the request fits its platform's contract, with the reason when it does not.
 
     None (unknown) when an injected fault answered before the request reached routing. A client's
-    WebSocket frame is checked by its platform's ``frame_contract`` (Cashier's messages), when it has one."""
+    WebSocket frame is checked by its platform's ``frame_contract`` (Cashier's messages, Tribble's
+    Socket.IO packets)."""
     if entry.kind != HTTP:
         if entry.invalid is not None:
             return False, _reason_of(entry.invalid)
         if entry.kind == WS_IN and paths is not None:
-            spec = paths.spec_of(entry.path)
+            spec = paths.spec_for(entry.path)
             check = spec.frame_contract if spec is not None else None
             problem = check(entry.frame) if check is not None else None
             if problem is not None:

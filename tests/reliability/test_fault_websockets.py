@@ -124,12 +124,17 @@ async def test_socketio_events_are_journaled_and_can_be_cut(http: httpx.AsyncCli
     try:
         ack = await client.call("subscribe", {"channels": [f"user:{user.uuid}"]}, timeout=5)
         assert ack["subscribed"] == [f"user:{user.uuid}"]
+        await client.emit("transfer", {"amount": 1})  # no such event in the contract
+        await asyncio.sleep(0.2)  # emit only queues the packet
     finally:
         await client.disconnect()
     await asyncio.sleep(0.05)
     entries = await _journal(http, method="WS", platform="tribble")
     subscribe = [e for e in entries if e["frame_type"] == "subscribe"]
     assert len(subscribe) == 1 and subscribe[0]["kind"] == "ws_in" and subscribe[0]["path"].startswith("/socket.io")
+    assert subscribe[0]["matched"] is True
+    [stray] = [e for e in entries if e["frame_type"] == "transfer"]
+    assert stray["matched"] is False and "unknown event 'transfer'" in stray["unmatched_reason"], stray
     assert subscribe[0]["user"]["id"] == user.id  # from the CONNECT packet's token
     connect_packet = next(e for e in reversed(entries) if e["kind"] == "ws_in")
     full = (await http.get(f"/_sandbox/requests/{connect_packet['id']}")).json()

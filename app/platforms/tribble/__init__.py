@@ -56,6 +56,7 @@ from app.platforms.tribble import (
     wallets,
 )
 from app.platforms.tribble.errors import error_response
+from app.platforms.tribble.frame_contract import frame_problem
 from app.platforms.tribble.pagination import provide_list_query
 from app.platforms.tribble.security import provide_caller, rate_limit_middleware
 from app.runtime import Sandbox
@@ -89,6 +90,7 @@ PLATFORM = PlatformSpec(
     route_handlers=[router, realtime.socketio_mount],
     path_prefixes=("/api/v1",),
     error_response=error_response,
+    frame_contract=frame_problem,  # its Socket.IO packets, for the request journal's "matched"
 )
 
 
