@@ -74,7 +74,7 @@ class _Observed:
         self.scope = scope
         self.path = scope["path"]  # before a mount (Socket.IO's) strips its prefix off scope["path"]
         self.query = scope["query_string"]
-        self.headers = scope["headers"]
+        self.headers = tuple(scope["headers"])  # shared by every frame's entry (compact: no list each)
         self.paths = paths
         self.journal = sandbox.journal
         self.book = sandbox.faults

@@ -116,3 +116,26 @@ def test_ring_ids_and_eviction() -> None:
     assert [e.path for e in journal.newest_first()] == ["/2", "/1"]
     assert journal.get(1) is None and journal.get(3) is not None and journal.get(99) is None
     assert journal.clear() == 2 and len(journal) == 0
+
+
+def test_kept_entries_hold_no_lists_for_the_collector_to_walk() -> None:
+    import gc
+
+    from app.sandbox.journal_view import body_view
+
+    journal = RequestJournal(10)
+    entry = JournalEntry(HTTP, "POST", "/x", b"", [(b"content-type", b"application/json")], 0.0, 0.0)
+    entry.add_request_body(b'{"a":')
+    entry.add_request_body(b"1}")
+    entry.response_headers = [(b"content-type", b"application/json")]
+    bare = JournalEntry(HTTP, "GET", "/y", b"", [], 0.0, 0.0)
+    journal.add(entry)
+    journal.add(bare)
+    assert entry.request_body == (b'{"a":1}',) and entry.request_size == 7
+    assert isinstance(entry.headers, tuple) and isinstance(entry.response_headers, tuple)
+    assert bare.request_body == () and bare.response_body == ()
+    gc.collect()
+    assert not gc.is_tracked(entry.headers) and not gc.is_tracked(entry.request_body)
+    view = body_view(entry.request_body, entry.request_size)
+    assert view is not None and view["json"] == {"a": 1}
+    assert body_view(bare.request_body, bare.request_size) is None
