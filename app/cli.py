@@ -9,20 +9,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from app.db.example_copy import prepare_database
 from app.settings import Settings
 
 Command = Callable[[argparse.Namespace], int]
-
-
-def prepare_database(db: Path, example: Path) -> str:
-    """Create ``db`` from the example database when it does not exist. Returns what happened."""
-    if db.exists():
-        return "existing"
-    db.parent.mkdir(parents=True, exist_ok=True)
-    if example.exists():
-        shutil.copyfile(example, db)
-        return "copied"
-    return "empty"
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

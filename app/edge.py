@@ -23,13 +23,13 @@ from __future__ import annotations
 import itertools
 import secrets
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
 
 from litestar.config.cors import CORSConfig
 from litestar.middleware._internal.cors import CORSMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.platform_paths import PlatformPaths
+from app.request_scope import query_value, sandbox_named, user_key
 from app.settings import Settings
 
 if TYPE_CHECKING:
@@ -68,30 +68,6 @@ def cors_config(settings: Settings) -> CORSConfig | None:
 
 def next_request_id() -> str:
     return f"req_{_REQUEST_ID_PREFIX}{next(_request_counter) & 0xFFFFFFFF:08x}"
-
-
-async def sandbox_named(registry: SandboxRegistry | None, name: str | None) -> Sandbox | None:
-    """The sandbox of a workspace name (None: the default); None when there is none (the app answers)."""
-    if registry is None:
-        return None
-    if name is None:
-        return registry.default
-    name = name.strip().lower()
-    if name in ("", "default"):
-        return registry.default
-    try:
-        return await registry.get(name)
-    except Exception:  # unknown or invalid workspace: the route's sandbox_for refuses it in its envelope
-        return None
-
-
-def query_value(query: bytes, key: bytes) -> str | None:
-    """One parameter of a raw query string (percent-decoded), None when absent."""
-    for pair in query.split(b"&"):
-        name, _, value = pair.partition(b"=")
-        if name == key:
-            return unquote(value.decode("latin-1"))
-    return None
 
 
 def edge_layer(
@@ -188,16 +164,6 @@ def edge_layer(
         )
 
     return edge
-
-
-def user_key(scope: Scope) -> str | None:
-    """``"<id>|<uuid>"`` of the JWT a request carries (fault rules' ``user``), None when there is none."""
-    from app.sandbox.journal_view import user_of
-
-    user = user_of(scope["headers"], scope["query_string"])
-    if user is None:
-        return None
-    return f"{user.get('id')}|{user.get('uuid')}"
 
 
 async def _refuse_fault(exc: Exception, scope: Scope, receive: Receive, send: Send, paths: PlatformPaths) -> None:

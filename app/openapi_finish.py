@@ -43,15 +43,21 @@ _TEXT_MEDIA = ("text/", "application/json", "application/problem+json", "applica
 
 
 def catalogue_of(module_name: str) -> ErrorCatalogue | None:
-    """``CATALOGUE`` of ``<module_name>``; None when the module does not exist (a platform without REST routes)."""
+    """``CATALOGUE`` of ``<module_name>``; None when the module does not exist or declares none (a platform
+    without REST routes)."""
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         if exc.name == module_name:
             return None
         raise
-    catalogue: ErrorCatalogue = module.CATALOGUE
+    catalogue: ErrorCatalogue | None = getattr(module, "CATALOGUE", None)
     return catalogue
+
+
+def platform_catalogue(name: str) -> ErrorCatalogue | None:
+    """A platform's catalogue: ``CATALOGUE`` of its ``errors.py`` (beside the envelope it documents)."""
+    return catalogue_of(f"app.platforms.{name}.errors") or catalogue_of(f"app.platforms.{name}.openapi")
 
 
 class SchemaFinisher:
@@ -65,14 +71,10 @@ class SchemaFinisher:
 
     @classmethod
     def for_platforms(cls, platforms: Iterable[PlatformSpec]) -> SchemaFinisher:
-        """Each platform's ``app/platforms/<name>/openapi.py`` for its prefixes, the control API's for the rest."""
+        """Each platform's catalogue (its ``errors.py``) for its prefixes, the control API's for the rest."""
         default = catalogue_of(CONTROL_CATALOGUE)
         assert default is not None, CONTROL_CATALOGUE
-        owners = [
-            (prefix, catalogue_of(f"app.platforms.{spec.name}.openapi"))
-            for spec in platforms
-            for prefix in spec.path_prefixes
-        ]
+        owners = [(prefix, platform_catalogue(spec.name)) for spec in platforms for prefix in spec.path_prefixes]
         return cls(owners, default)
 
     @property
@@ -88,7 +90,7 @@ class SchemaFinisher:
         for prefix, catalogue in self.owners:
             if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
                 if catalogue is None:
-                    raise LookupError(f"{path} is served by a platform without an OpenAPI catalogue (openapi.py)")
+                    raise LookupError(f"{path} is served by a platform without an OpenAPI catalogue (errors.CATALOGUE)")
                 return catalogue
         return self.default
 

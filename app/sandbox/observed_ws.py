@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.edge import query_value, sandbox_named, user_key
 from app.platform_paths import PlatformPaths
+from app.request_scope import query_value, sandbox_named, user_key
 from app.sandbox.faults import FaultRule, parse_one_off
 from app.sandbox.journal import WS_CLOSE, WS_IN, WS_OPEN, WS_OUT, JournalEntry
 from app.sandbox.journal_view import frame_type

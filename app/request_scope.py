@@ -1,0 +1,47 @@
+"""What a request's scope says, read without Litestar: its workspace's sandbox, a raw query
+parameter, the user of the JWT it carries. The edge and the socket journal both ask."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from litestar.types import Scope
+
+if TYPE_CHECKING:
+    from app.registry import SandboxRegistry
+    from app.runtime import Sandbox
+
+
+async def sandbox_named(registry: SandboxRegistry | None, name: str | None) -> Sandbox | None:
+    """The sandbox of a workspace name (None: the default); None when there is none (the app answers)."""
+    if registry is None:
+        return None
+    if name is None:
+        return registry.default
+    name = name.strip().lower()
+    if name in ("", "default"):
+        return registry.default
+    try:
+        return await registry.get(name)
+    except Exception:  # unknown or invalid workspace: the route's sandbox_for refuses it in its envelope
+        return None
+
+
+def query_value(query: bytes, key: bytes) -> str | None:
+    """One parameter of a raw query string (percent-decoded), None when absent."""
+    for pair in query.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        if name == key:
+            return unquote(value.decode("latin-1"))
+    return None
+
+
+def user_key(scope: Scope) -> str | None:
+    """``"<id>|<uuid>"`` of the JWT a request carries (fault rules' ``user``), None when there is none."""
+    from app.sandbox.journal_view import user_of
+
+    user = user_of(scope["headers"], scope["query_string"])
+    if user is None:
+        return None
+    return f"{user.get('id')}|{user.get('uuid')}"
