@@ -3,7 +3,7 @@
 Generated from the msgspec Structs the handlers use (``msgspec.json.schema_components``): Cashier's
 request types are the Structs ``dispatch.OPERATIONS`` converts each frame's ``data`` into, its
 server messages and pushes those of ``cashier.messages``; Tribble's Socket.IO connect auth,
-``subscribe`` and events those of ``tribble.schemas_events``. The documents are described from the
+``subscribe`` and events those of ``tribble.schemas.events``. The documents are described from the
 server's side: ``receive`` is what a client sends (with its ``reply``), ``send`` what the server
 pushes. Each is built once per app (the host in ``servers`` is the one the first request named).
 """
@@ -20,9 +20,9 @@ from litestar import Request, get
 from app.platforms.cashier import messages as cashier_messages
 from app.platforms.cashier.dispatch import OPERATIONS
 from app.platforms.cashier.routes import WS_PATH
-from app.platforms.tribble import schemas_events as tribble_events
 from app.platforms.tribble.realtime import EVENTS as TRIBBLE_EVENTS
 from app.platforms.tribble.realtime import NAMESPACES
+from app.platforms.tribble.schemas import events as tribble_events
 
 ASYNCAPI = "3.0.0"
 SCHEMA_REF = "#/components/schemas/{name}"
@@ -291,7 +291,7 @@ def tribble_document(host: str) -> dict[str, Any]:
     }
 
 
-assert set(TRIBBLE_EVENTS) == set(tribble_events.EVENTS), "realtime.EVENTS and schemas_events.EVENTS differ"
+assert set(TRIBBLE_EVENTS) == set(tribble_events.EVENTS), "realtime.EVENTS and schemas.events.EVENTS differ"
 _DOCUMENTS = {"cashier": cashier_document, "tribble": tribble_document}
 
 

@@ -23,8 +23,8 @@ from websockets.asyncio.client import connect
 
 from app.platforms.cashier import messages as cashier_messages
 from app.platforms.cashier.dispatch import OPERATIONS
-from app.platforms.tribble import schemas_events
 from app.platforms.tribble.realtime import EVENTS
+from app.platforms.tribble.schemas import events as schemas_events
 from app.settings import REPO_ROOT
 from tests.support.platform_reads import bearer, mint_token
 from tests.support.server import LiveServer

@@ -10,7 +10,7 @@ from app.platforms.tribble.errors import TribbleError, invalid
 from app.platforms.tribble.merchants import get_merchant
 from app.platforms.tribble.pagination import ListQuery, apply
 from app.platforms.tribble.render import ts
-from app.platforms.tribble.schemas_merchants import (
+from app.platforms.tribble.schemas.merchants import (
     AdminDocument,
     ApprovedOut,
     ApproveIn,

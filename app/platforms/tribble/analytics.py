@@ -22,7 +22,7 @@ from app.platforms.tribble.errors import invalid
 from app.platforms.tribble.fraud import period_of
 from app.platforms.tribble.pagination import ListQuery
 from app.platforms.tribble.render import amount
-from app.platforms.tribble.schemas_merchants import (
+from app.platforms.tribble.schemas.merchants import (
     AnalyticsOut,
     AnalyticsSummary,
     DashboardMetrics,

@@ -18,7 +18,7 @@ from app.core.money import parse_amount
 from app.platforms.tribble import events, merchants
 from app.platforms.tribble.errors import TribbleError, invalid, invalid_amount
 from app.platforms.tribble.render import amount, new_id, ts
-from app.platforms.tribble.schemas_disputes import (
+from app.platforms.tribble.schemas.disputes import (
     DisputeCreatedOut,
     DisputeIn,
     DisputeOut,

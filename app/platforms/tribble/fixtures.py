@@ -30,9 +30,9 @@ from app.platforms.tribble.disputes import REASONS, create_dispute
 from app.platforms.tribble.errors import TribbleError
 from app.platforms.tribble.render import wallet_id
 from app.platforms.tribble.schemas import PaymentMethodIn, TransactionIn
-from app.platforms.tribble.schemas_disputes import DisputeIn
-from app.platforms.tribble.schemas_merchants import MerchantRegisterIn
-from app.platforms.tribble.schemas_subscriptions import PlanIn, SubscribeIn
+from app.platforms.tribble.schemas.disputes import DisputeIn
+from app.platforms.tribble.schemas.merchants import MerchantRegisterIn
+from app.platforms.tribble.schemas.subscriptions import PlanIn, SubscribeIn
 from app.platforms.tribble.wallets import wallet_in_currency
 from simulators.operations import held_pending
 

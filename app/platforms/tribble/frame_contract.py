@@ -59,5 +59,5 @@ def frame_problem(frame: Any) -> str | None:
     payload = data[1] if len(data) > 1 else None
     channels = payload.get("channels") if isinstance(payload, dict) else None
     if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
-        return f"{name} takes {{\"channels\": [string, ...]}}"
+        return f'{name} takes {{"channels": [string, ...]}}'
     return None

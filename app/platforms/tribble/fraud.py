@@ -15,7 +15,7 @@ from app.platforms.tribble import risk
 from app.platforms.tribble.errors import invalid
 from app.platforms.tribble.pagination import ListQuery
 from app.platforms.tribble.schemas import Period, RiskFactor
-from app.platforms.tribble.schemas_disputes import FraudAnalyticsOut, FraudFactorCount, FraudSummary, RiskScoreOut
+from app.platforms.tribble.schemas.disputes import FraudAnalyticsOut, FraudFactorCount, FraudSummary, RiskScoreOut
 from app.platforms.tribble.security import require_admin
 from app.platforms.tribble.transactions import visible_transaction
 from app.registry import SandboxDep

@@ -15,7 +15,7 @@ from app.core.ledger.models import Account
 from app.core.money import parse_amount
 from app.platforms.tribble.errors import TribbleError, invalid
 from app.platforms.tribble.render import amount, mask_account, new_id, ts
-from app.platforms.tribble.schemas_merchants import (
+from app.platforms.tribble.schemas.merchants import (
     MerchantBankAccount,
     MerchantMetrics,
     MerchantOut,

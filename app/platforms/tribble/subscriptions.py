@@ -18,7 +18,7 @@ from app.platforms.tribble.errors import TribbleError, invalid, invalid_amount
 from app.platforms.tribble.fraud import period_of
 from app.platforms.tribble.pagination import ListQuery, apply
 from app.platforms.tribble.render import account_id_of_wallet, amount, new_id
-from app.platforms.tribble.schemas_subscriptions import (
+from app.platforms.tribble.schemas.subscriptions import (
     CancelledOut,
     ChargeItem,
     CustomerSubscription,

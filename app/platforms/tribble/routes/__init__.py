@@ -1,0 +1,2 @@
+"""Tribble's route handlers, one module per resource of the contract: parse, call one domain or core
+function, render."""

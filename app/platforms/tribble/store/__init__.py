@@ -1,0 +1,1 @@
+"""Tribble's own tables: the only part of the platform that runs SQL (one module per resource)."""
