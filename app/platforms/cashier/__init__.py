@@ -35,7 +35,7 @@ from app.platforms.base import PlatformSpec
 from app.platforms.cashier.connections import registry_of
 from app.platforms.cashier.errors import error_response
 from app.platforms.cashier.frame_contract import frame_problem
-from app.platforms.cashier.routes import cashier_socket
+from app.platforms.cashier.routes.socket import cashier_socket
 
 if TYPE_CHECKING:
     from app.runtime import Sandbox

@@ -1,4 +1,4 @@
-"""deposit_request, get_deposit_status, cancel_deposit (settlement: ``deposit_settlement``).
+"""Deposit requests: creating, reading and cancelling one (settlement: ``deposit_settlement``).
 
 A deposit is a row in ``cashier_deposits`` plus a simulated partner operation (kind
 ``cashier.deposit``). When the partner confirms, ``settle_deposit`` posts partner float ->
@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import dataclass
 from typing import Any
 
 from app.core.errors import DomainError, NotFound
 from app.core.money import parse_amount
 from app.core.scheduler import schedule_in
-from app.platforms.cashier import render, schemas, store
+from app.platforms.cashier import schemas, store
 from app.platforms.cashier.deposit_settlement import EXPIRE_JOB, KIND, PENDING, cancel_operation
 from app.platforms.cashier.errors import TRANSACTION_NOT_FOUND, CashierError
-from app.platforms.cashier.session import Reply, Session, settled
+from app.platforms.cashier.session import Session, settled
 from app.platforms.cashier.wallets import currency_of
 
 log = logging.getLogger("paysandbox.cashier")
@@ -46,7 +47,19 @@ async def _choose_partner(sandbox: Any, partner_id: str | None, service: str | N
         raise CashierError(f"no partner available for {service} in {currency}") from None
 
 
-async def deposit_request(session: Session, req: schemas.DepositRequest) -> Reply:
+@dataclass(frozen=True, slots=True)
+class NewDeposit:
+    """A deposit request just sent to its partner."""
+
+    ref: str
+    partner: Any
+    amount: int
+    currency: str
+    expires_at: float
+
+
+async def create_deposit(session: Session, req: schemas.DepositRequest) -> NewDeposit:
+    """Record the request (``sent_to_partner``, expiring in 30 minutes) and start the partner's operation."""
     sandbox = session.sandbox
     currency = currency_of(req.currency)
     minor = parse_amount(req.amount, currency)
@@ -71,23 +84,36 @@ async def deposit_request(session: Session, req: schemas.DepositRequest) -> Repl
         "expires_at": expires_at,
         "updated_at": now,
     }
+    ref = await _record(sandbox, values, now)
+    await _send_to_partner(sandbox, ref, values, now)
+    return NewDeposit(ref, partner, minor, currency, expires_at)
+
+
+async def _record(sandbox: Any, values: dict[str, Any], now: float) -> str:
+    """Insert the request under the day's next reference and schedule its expiry, in one write."""
 
     def create(conn: sqlite3.Connection) -> str:
         ref = store.next_ref_in(conn, store.DEPOSITS, now)
         store.insert_in(conn, store.DEPOSITS, {"request_ref": ref, **values})
-        schedule_in(conn, EXPIRE_JOB, expires_at, {"request_ref": ref}, now=now, ref=f"{ref}:expire")
+        schedule_in(conn, EXPIRE_JOB, values["expires_at"], {"request_ref": ref}, now=now, ref=f"{ref}:expire")
         return ref
 
     ref: str = await sandbox.db.write(create)
+    return ref
+
+
+async def _send_to_partner(sandbox: Any, ref: str, values: dict[str, Any], now: float) -> None:
+    """Start the partner's operation; when it cannot start, the request is ``failed`` and the caller told so."""
+    minor, currency, partner_id = values["amount"], values["currency"], values["partner_id"]
     try:
         await sandbox.simulators.operations.start(
             KIND,
             ref,
-            simulator=f"partner:{partner.id}",
-            user_id=session.user_id,
+            simulator=f"partner:{partner_id}",
+            user_id=values["user_id"],
             amount=minor,
             currency=currency,
-            inputs={"amount": minor, "currency": currency, "service": values["service"], "partner_id": partner.id},
+            inputs={"amount": minor, "currency": currency, "service": values["service"], "partner_id": partner_id},
             payload={"request_ref": ref},
         )
     except Exception as exc:
@@ -98,52 +124,20 @@ async def deposit_request(session: Session, req: schemas.DepositRequest) -> Repl
             )
         )
         raise CashierError(f"deposit could not be sent to partner: {reason}") from None
-    return Reply(
-        "deposit request created",
-        {
-            "request_ref": ref,
-            "partner_id": partner.id,
-            "partner_name": partner.name,
-            "amount": render.amount(minor, currency),
-            "currency": currency,
-            "status": PENDING,
-            "expires_at": render.when(expires_at),
-        },
-    )
 
 
-async def _own_deposit(session: Session, request_ref: str) -> dict[str, Any]:
+async def own_deposit(session: Session, request_ref: str) -> dict[str, Any]:
+    """The caller's deposit request row; someone else's is "transaction not found" too."""
     row = await store.get(session.sandbox.db, store.DEPOSITS, request_ref.strip())
     if row is None or row["user_id"] != session.user_id:
         raise CashierError(TRANSACTION_NOT_FOUND)
     return row
 
 
-def render_deposit(row: dict[str, Any], *, with_id: bool = False) -> dict[str, Any]:
-    item: dict[str, Any] = {"id": row["id"]} if with_id else {}
-    item.update(
-        {
-            "request_ref": row["request_ref"],
-            "status": row["status"],
-            "amount": render.amount(row["amount"], row["currency"]),
-            "currency": row["currency"],
-            "receipt_code": row["receipt_code"],
-            "journal_id": row["journal_id"],
-            "created_at": render.when(row["created_at"]),
-            "completed_at": render.when(row["completed_at"]),
-        }
-    )
-    return item
-
-
-async def get_deposit_status(session: Session, req: schemas.RequestRef) -> Reply:
-    row = await _own_deposit(session, req.request_ref)
-    return Reply("deposit status", render_deposit(row))
-
-
-async def cancel_deposit(session: Session, req: schemas.RequestRef) -> Reply:
+async def cancel_deposit(session: Session, request_ref: str) -> None:
+    """Cancel the caller's pending deposit: its expiry and its partner operation are withdrawn."""
     sandbox = session.sandbox
-    row = await _own_deposit(session, req.request_ref)
+    row = await own_deposit(session, request_ref)
     now = session.now()
     ref = row["request_ref"]
     changed = await sandbox.db.write(
@@ -155,4 +149,3 @@ async def cancel_deposit(session: Session, req: schemas.RequestRef) -> Reply:
         raise CashierError(f"deposit cannot be cancelled: status is {status}")
     await sandbox.scheduler.cancel(f"{ref}:expire")
     await cancel_operation(sandbox, ref, "cancelled by user")
-    return Reply("deposit cancelled", None)

@@ -11,20 +11,19 @@ from typing import Any
 
 import msgspec
 
-from app.platforms.cashier import (
+from app.platforms.cashier import render, schemas
+from app.platforms.cashier.errors import INVALID_FORMAT, RATE_LIMITED, message_for
+from app.platforms.cashier.routes import (
     accounts,
     deposits,
     fees,
     history,
     partners,
-    render,
-    schemas,
     statements,
     transfers,
     verification,
     withdrawals,
 )
-from app.platforms.cashier.errors import INVALID_FORMAT, RATE_LIMITED, message_for
 from app.platforms.cashier.session import Reply, Session
 from app.wording import body_problem, from_msgspec
 from app.wording.problems import TOO_LARGE
@@ -36,7 +35,7 @@ RATE_BUCKET = "cashier"
 
 Handler = Callable[[Session, Any], Awaitable[Reply]]
 
-# Every request type of the contract -> (the Struct of its data, the handler).
+# Every request type of the contract -> (the Struct of its data, its handler in ``routes``).
 OPERATIONS: dict[str, tuple[type[schemas.CashierRequest], Handler]] = {
     "verification_request": (schemas.VerificationRequest, verification.verification_request),
     "verify_otp": (schemas.VerifyCode, verification.verify_otp),

@@ -1,17 +1,20 @@
-"""calculate_fee: a quote from the fee table (``fee_rules``, scheme "cashier")."""
+"""A fee quote from the fee table (``fee_rules``, scheme "cashier") for calculate_fee."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from app.core.money import parse_amount
-from app.platforms.cashier import render, schemas
+from app.platforms.cashier import schemas
 from app.platforms.cashier.errors import CashierError
-from app.platforms.cashier.session import Reply, Session, settled
+from app.platforms.cashier.session import Session, settled
 from app.platforms.cashier.wallets import currency_of
 
 FEE_TYPES = ("transfer", "withdrawal", "conversion", "deposit")
 
 
-async def calculate_fee(session: Session, req: schemas.CalculateFee) -> Reply:
+async def quote_fee(session: Session, req: schemas.CalculateFee) -> tuple[Any, str]:
+    """The fee quote of the request and the currency the fee is in."""
     kind = req.transaction_type.strip().lower()
     if kind not in FEE_TYPES:
         raise CashierError(f"transaction_type must be one of: {', '.join(FEE_TYPES)}")
@@ -23,13 +26,4 @@ async def calculate_fee(session: Session, req: schemas.CalculateFee) -> Reply:
             raise CashierError("source_currency and target_currency must differ")
     minor = parse_amount(req.amount, currency)
     quote = await settled(session.sandbox.ledger.fees.quote("cashier", kind, currency, minor))
-    fee_currency = getattr(quote, "currency", None) or currency
-    return Reply(
-        "fee calculated",
-        {
-            "fee_type": quote.fee_type,
-            "amount": render.amount(quote.fee, fee_currency),
-            "currency": fee_currency,
-            "applied_rate": str(quote.rate),
-        },
-    )
+    return quote, getattr(quote, "currency", None) or currency

@@ -1,9 +1,10 @@
 """Fixture items of Cashier: ``cashier_deposits`` and ``cashier_withdrawals``, in a chosen state.
 
-Each is made by the request handler a socket's ``deposit_request`` / ``withdraw_request`` runs, for
-the user, with the partner operation held ``pending`` by the operations simulator (whatever the
-amount's magic ending or the partner's settings): a deposit *awaiting the partner*, a withdrawal
-*processing* with its funds held. ``completed`` and ``failed`` then settle the operation as
+Each is made by the domain function a socket's ``deposit_request`` / ``withdraw_request`` runs
+(``create_deposit`` / ``create_withdrawal``), for the user, with the partner operation held
+``pending`` by the operations simulator (whatever the amount's magic ending or the partner's
+settings): a deposit *awaiting the partner*, a withdrawal *processing* with its funds held.
+``completed`` and ``failed`` then settle the operation as
 ``/_sandbox/operations/{ref}/complete|fail`` does: the same postings and pushes as a real partner
 callback. A withdrawal's verification token comes from an email OTP the fixture verifies (the
 code lands in the inbox, as for a client). A pending deposit still expires 30 minutes later on the
@@ -23,10 +24,10 @@ from app.core.ledger.postings import MAX_MINOR
 from app.core.money import format_amount, normalize_currency
 from app.platforms.cashier import schemas, store
 from app.platforms.cashier.connections import Connection
-from app.platforms.cashier.deposits import deposit_request
+from app.platforms.cashier.deposits import create_deposit
 from app.platforms.cashier.errors import CashierError
 from app.platforms.cashier.session import Session, settled
-from app.platforms.cashier.withdrawals import withdraw_request
+from app.platforms.cashier.withdrawals import create_withdrawal
 from simulators.operations import held_pending
 
 if TYPE_CHECKING:
@@ -105,10 +106,9 @@ async def _apply_deposit(name: str, item: Deposit, built: Built) -> dict[str, An
     )
     try:
         with held_pending(f"fixture {name}: the partner has not answered yet"):
-            reply = await deposit_request(_session(sandbox, await built.user(item.user)), request)
+            ref = (await create_deposit(_session(sandbox, await built.user(item.user)), request)).ref
     except CashierError as exc:
         raise _domain(exc) from None
-    ref = str(reply.payload["request_ref"])
     await _settle(sandbox, ref, item.state, "awaiting_partner", "Transaction rejected by partner")
     row = await store.get(sandbox.db, store.DEPOSITS, ref)
     return {"cashier": {"request_ref": ref, "status": row["status"] if row else None}, "operation": ref}
@@ -154,10 +154,9 @@ async def _apply_withdrawal(name: str, item: Withdrawal, built: Built) -> dict[s
     )
     try:
         with held_pending(f"fixture {name}: the withdrawal is processing"):
-            reply = await withdraw_request(_session(sandbox, user), request)
+            ref = (await create_withdrawal(_session(sandbox, user), request)).ref
     except CashierError as exc:
         raise _domain(exc) from None
-    ref = str(reply.payload["request_ref"])
     await _settle(sandbox, ref, item.state, "processing", "Payment timeout")
     row = await store.get(sandbox.db, store.WITHDRAWALS, ref)
     return {"cashier": {"request_ref": ref, "status": row["status"] if row else None}, "operation": ref}

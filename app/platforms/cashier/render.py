@@ -76,3 +76,143 @@ def ledger_entry(entry: Any, *, with_journal: bool = False) -> dict[str, Any]:
         }
     )
     return item
+
+
+# -- request payloads ----------------------------------------------------------------------------
+
+
+def partner(p: Any) -> dict[str, Any]:
+    return {"id": p.id, "name": p.name, "country": p.country, "service": p.service, "status": p.status}
+
+
+def deposit(row: dict[str, Any], *, with_id: bool = False) -> dict[str, Any]:
+    """A ``cashier_deposits`` row as get_deposit_status / get_history show it."""
+    item: dict[str, Any] = {"id": row["id"]} if with_id else {}
+    item.update(
+        {
+            "request_ref": row["request_ref"],
+            "status": row["status"],
+            "amount": amount(row["amount"], row["currency"]),
+            "currency": row["currency"],
+            "receipt_code": row["receipt_code"],
+            "journal_id": row["journal_id"],
+            "created_at": when(row["created_at"]),
+            "completed_at": when(row["completed_at"]),
+        }
+    )
+    return item
+
+
+def withdrawal(row: dict[str, Any]) -> dict[str, Any]:
+    """A ``cashier_withdrawals`` row as get_history shows it."""
+    return {
+        "id": row["id"],
+        "request_ref": row["request_ref"],
+        "amount": amount(row["amount"], row["currency"]),
+        "currency": row["currency"],
+        "destination": row["destination"],
+        "status": row["status"],
+        "receipt_code": row["receipt_code"],
+        "created_at": when(row["created_at"]),
+        "completed_at": when(row["completed_at"]),
+    }
+
+
+def statement(stmt: Any) -> dict[str, Any]:
+    """A core ledger statement of one account (get_owner_statement's items)."""
+    cur = stmt.account.currency
+    return {
+        "account_number": stmt.account.number,
+        "currency": cur,
+        "opening_balance": amount(stmt.opening_balance, cur),
+        "closing_balance": amount(stmt.closing_balance, cur),
+        "total_debits": amount(stmt.total_debits, cur),
+        "total_credits": amount(stmt.total_credits, cur),
+        "ledgers": [ledger_entry(e) for e in stmt.entries],
+    }
+
+
+def journal_details(journal: Any, own: set[int]) -> dict[str, Any]:
+    """get_transaction_by_receipt: the journal, its entries (another user's balance hidden) and its fees."""
+    ledgers = []
+    for entry in journal.entries:
+        # Another user's balance is theirs: a counterparty sees the amount, not the balance.
+        private = entry.account_number.startswith("ACC-USER-") and entry.account_id not in own
+        ledgers.append(
+            {
+                "account_number": entry.account_number,
+                "amount": amount(entry.amount, entry.currency),
+                "type": entry.side,
+                "balance_after": None if private else amount(entry.balance_after, entry.currency),
+                "description": entry.description,
+            }
+        )
+    fees = [
+        {"type": "FEE_TYPE_PLATFORM", "amount": amount(e.amount, e.currency), "currency": e.currency}
+        for e in journal.entries
+        if e.kind == "fee" and e.side == "DR_CR_CREDIT"
+    ]
+    return {
+        "journal": {
+            "id": journal.id,
+            "transaction_type": journal.type,
+            "description": journal.description,
+            "created_at": when(journal.created_at),
+        },
+        "ledgers": ledgers,
+        "fees": fees,
+    }
+
+
+def method_name(method: str) -> str:
+    """Identity stores the channel ("email"); Cashier names it "otp_email"."""
+    if method == "totp" or method.startswith("otp_"):
+        return method
+    return f"otp_{method}"
+
+
+def verified(token: object, purpose: str, now: float) -> dict[str, Any]:
+    """verify_otp / verify_totp: the single-use verification token."""
+    expires_at = float(getattr(token, "expires_at", now))
+    return {
+        "verification_token": getattr(token, "token", ""),
+        "purpose": purpose,
+        "method": method_name(str(getattr(token, "method", ""))),
+        "expires_in": max(0, round(expires_at - now)),
+        "message": f"Use this token for your next {purpose} request",
+    }
+
+
+# -- pushes --------------------------------------------------------------------------------------
+
+
+def transaction_completed(journal: Any, account_id: int, kind: str, minor: int, fee: int, currency: str) -> dict:
+    """``transaction_completed`` of a transfer or conversion, with ``account_id``'s balance after it."""
+    entries = journal.entries_of(account_id)
+    balance_after = entries[-1].balance_after if entries else 0
+    return {
+        "receipt_code": journal.receipt_code,
+        "transaction_id": journal.id,
+        "transaction_type": kind,
+        "amount": amount(minor, currency),
+        "currency": currency,
+        "balance_after": amount(balance_after, entries[-1].currency if entries else currency),
+        "fee": amount(fee, currency),
+        "timestamp": int(journal.created_at),
+    }
+
+
+def transfer_completed(
+    journal: Any, minor: int, currency: str, from_account: str, to_account: str, fee: int, fee_currency: str
+) -> dict[str, Any]:
+    """``transfer_completed``: ``minor`` in ``currency`` from one account to another, the fee in ``fee_currency``."""
+    return {
+        "receipt_code": journal.receipt_code,
+        "transaction_id": journal.id,
+        "amount": amount(minor, currency),
+        "currency": currency,
+        "from_account": from_account,
+        "to_account": to_account,
+        "fee": amount(fee, fee_currency),
+        "timestamp": int(journal.created_at),
+    }
