@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from app.core.errors import DomainError
@@ -80,25 +81,13 @@ async def _complete_deposit(sandbox: Any, row: dict[str, Any]) -> None:
         fees = await ledger.system_account("fees", currency)
         legs.append(Leg(float_id, fees.id, fee, kind="fee", description=f"Deposit fee {ref}"))
     now = sandbox.clock.time()
-
-    def record(conn: sqlite3.Connection, journal: Any) -> None:
-        values = {
-            "status": "completed",
-            "receipt_code": journal.receipt_code,
-            "journal_id": journal.id,
-            "completed_at": now,
-            "updated_at": now,
-        }
-        if not store.update_if_in(conn, store.DEPOSITS, ref, PENDING, values):
-            raise CashierError("deposit no longer pending")
-
     journal = await ledger.post(
         "TRANSACTION_TYPE_DEPOSIT",
         legs,
         description=f"Deposit from {row['partner_name']}",
         idempotency_key=f"op:{ref}:completed",
         metadata={"platform": "cashier", "request_ref": ref},
-        on_posted=record,
+        on_posted=_recorder(ref, now),
     )
     await sandbox.scheduler.cancel(f"{ref}:expire")
     if journal.replayed:
@@ -109,18 +98,7 @@ async def _complete_deposit(sandbox: Any, row: dict[str, Any]) -> None:
     await sandbox.events.publish(
         Event(
             "deposit_completed",
-            {
-                "transaction_ref": ref,
-                "receipt_code": journal.receipt_code,
-                "journal_id": journal.id,
-                "amount": render.amount(amount, currency),
-                "currency": currency,
-                "user_balance": render.amount(balance_after, currency),
-                "fee_amount": render.amount(fee, currency),
-                "payment_method": row["service"],
-                "completed_at": stamp,
-                "timestamp": stamp,
-            },
+            render.deposit_completed(row, journal, balance_after, stamp),
             user_id=row["user_id"],
             platform="cashier",
         )
@@ -136,6 +114,23 @@ async def _complete_deposit(sandbox: Any, row: dict[str, Any]) -> None:
         fee=fee,
         stamp=stamp,
     )
+
+
+def _recorder(ref: str, now: float) -> Callable[[sqlite3.Connection, Any], None]:
+    """The ``on_posted`` step of the deposit's journal: the request ``completed`` with it, in its savepoint."""
+
+    def record(conn: sqlite3.Connection, journal: Any) -> None:
+        values = {
+            "status": "completed",
+            "receipt_code": journal.receipt_code,
+            "journal_id": journal.id,
+            "completed_at": now,
+            "updated_at": now,
+        }
+        if not store.update_if_in(conn, store.DEPOSITS, ref, PENDING, values):
+            raise CashierError("deposit no longer pending")
+
+    return record
 
 
 async def reverse_deposit(sandbox: Any, row: dict[str, Any], reason: str) -> None:

@@ -216,3 +216,39 @@ def transfer_completed(
         "fee": amount(fee, fee_currency),
         "timestamp": int(journal.created_at),
     }
+
+
+def deposit_completed(row: dict[str, Any], journal: Any, balance_after: int, stamp: int) -> dict[str, Any]:
+    """``deposit_completed``: the deposit request ``row`` posted as ``journal``."""
+    currency = row["currency"]
+    return {
+        "transaction_ref": row["request_ref"],
+        "receipt_code": journal.receipt_code,
+        "journal_id": journal.id,
+        "amount": amount(row["amount"], currency),
+        "currency": currency,
+        "user_balance": amount(balance_after, currency),
+        "fee_amount": amount(row["fee"], currency),
+        "payment_method": row["service"],
+        "completed_at": stamp,
+        "timestamp": stamp,
+    }
+
+
+def withdrawal_completed(row: dict[str, Any], journal: Any, balance_after: int) -> dict[str, Any]:
+    """``withdrawal_completed``: an agent-assisted one names the agent and its commission, a direct one the balance."""
+    currency = row["currency"]
+    if row["withdrawal_type"] == "agent_assisted":
+        return {
+            "request_ref": row["request_ref"],
+            "receipt_code": journal.receipt_code,
+            "agent_id": row["agent_id"],
+            "agent_name": row["agent_name"],
+            "fee_amount": amount(row["fee"], currency),
+            "agent_commission": amount(int(row["agent_commission"] or 0), currency),
+        }
+    return {
+        "request_ref": row["request_ref"],
+        "receipt_code": journal.receipt_code,
+        "balance_after": amount(balance_after, currency),
+    }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from app.core.errors import DomainError
@@ -60,22 +61,7 @@ async def _complete(sandbox: Any, row: dict[str, Any]) -> None:
     wallet_id = row["account_id"]
     commission = int(row["agent_commission"] or 0)
     fees = await ledger.system_account("fees", currency)
-    agent = None
-    if row["withdrawal_type"] == "agent_assisted":
-        agent = await settled(sandbox.simulators.agents.get(row["agent_id"])) if row["agent_id"] else None
-        payee_id = owner_account_id(agent, currency) if agent is not None else None
-        if payee_id is None and row["agent_account"]:
-            agent_acc = await ledger.get_account_by_number(row["agent_account"])
-            payee_id = agent_acc.id if agent_acc is not None else None
-        if payee_id is None:
-            payee_id = (await ledger.system_account("settlement", currency)).id
-        principal = f"Withdrawal via agent {row['agent_name']}"
-    else:
-        if row["partner_id"]:
-            payee_id = await partner_float_id(sandbox, row["partner_id"], currency)
-        else:
-            payee_id = (await ledger.system_account("settlement", currency)).id
-        principal = f"Withdrawal to {row['destination']}"
+    agent, payee_id, principal = await _payee(sandbox, row, currency)
     legs = [
         Leg(
             wallet_id,
@@ -93,6 +79,61 @@ async def _complete(sandbox: Any, row: dict[str, Any]) -> None:
         commission_id = _commission_account_id(agent, currency) or payee_id
         legs.append(Leg(pool.id, commission_id, commission, kind="commission", description=f"Agent commission {ref}"))
     now = sandbox.clock.time()
+    journal = await ledger.post_hold(
+        row["hold_id"],
+        "TRANSACTION_TYPE_WITHDRAWAL",
+        legs,
+        description=f"Withdrawal to {row['destination']}",
+        idempotency_key=f"op:{ref}:completed",
+        metadata={"platform": "cashier", "request_ref": ref},
+        on_posted=_recorder(ref, wallet_id, now),
+    )
+    if journal.replayed:
+        return
+    balance_after = int(journal.extra or 0)
+    user_id = row["user_id"]
+    data = render.withdrawal_completed(row, journal, balance_after)
+    await sandbox.events.publish(Event("withdrawal_completed", data, user_id=user_id, platform="cashier"))
+    await publish_transaction_completed(
+        sandbox,
+        user_id,
+        journal,
+        kind="withdrawal",
+        amount=amount,
+        currency=currency,
+        balance_after=balance_after,
+        fee=fee,
+        stamp=int(now),
+    )
+
+
+async def _payee(sandbox: Any, row: dict[str, Any], currency: str) -> tuple[Any, int, str]:
+    """Who the withdrawal pays (the agent, or the partner's float; else settlement) and the principal's wording.
+
+    Also the agent (None for a direct withdrawal or an agent no longer known).
+    """
+    ledger = sandbox.ledger
+    if row["withdrawal_type"] != "agent_assisted":
+        if row["partner_id"]:
+            payee_id = await partner_float_id(sandbox, row["partner_id"], currency)
+        else:
+            payee_id = (await ledger.system_account("settlement", currency)).id
+        return None, payee_id, f"Withdrawal to {row['destination']}"
+    agent = await settled(sandbox.simulators.agents.get(row["agent_id"])) if row["agent_id"] else None
+    found = owner_account_id(agent, currency) if agent is not None else None
+    if found is None and row["agent_account"]:
+        agent_acc = await ledger.get_account_by_number(row["agent_account"])
+        found = agent_acc.id if agent_acc is not None else None
+    if found is None:
+        found = (await ledger.system_account("settlement", currency)).id
+    return agent, found, f"Withdrawal via agent {row['agent_name']}"
+
+
+def _recorder(ref: str, wallet_id: int, now: float) -> Callable[[sqlite3.Connection, Any], int]:
+    """The ``on_posted`` step of the withdrawal's journal: the request ``completed`` with it, in its savepoint.
+
+    Returns the wallet's balance after the journal (the journal's ``extra``).
+    """
 
     def record(conn: sqlite3.Connection, journal: Any) -> int:
         entries = journal.entries_of(wallet_id)
@@ -109,47 +150,7 @@ async def _complete(sandbox: Any, row: dict[str, Any]) -> None:
             raise CashierError("withdrawal no longer pending")
         return int(balance_after or 0)
 
-    journal = await ledger.post_hold(
-        row["hold_id"],
-        "TRANSACTION_TYPE_WITHDRAWAL",
-        legs,
-        description=f"Withdrawal to {row['destination']}",
-        idempotency_key=f"op:{ref}:completed",
-        metadata={"platform": "cashier", "request_ref": ref},
-        on_posted=record,
-    )
-    if journal.replayed:
-        return
-    balance_after = int(journal.extra or 0)
-    stamp = int(now)
-    if row["withdrawal_type"] == "agent_assisted":
-        data: dict[str, Any] = {
-            "request_ref": ref,
-            "receipt_code": journal.receipt_code,
-            "agent_id": row["agent_id"],
-            "agent_name": row["agent_name"],
-            "fee_amount": render.amount(fee, currency),
-            "agent_commission": render.amount(commission, currency),
-        }
-    else:
-        data = {
-            "request_ref": ref,
-            "receipt_code": journal.receipt_code,
-            "balance_after": render.amount(balance_after, currency),
-        }
-    user_id = row["user_id"]
-    await sandbox.events.publish(Event("withdrawal_completed", data, user_id=user_id, platform="cashier"))
-    await publish_transaction_completed(
-        sandbox,
-        user_id,
-        journal,
-        kind="withdrawal",
-        amount=amount,
-        currency=currency,
-        balance_after=balance_after,
-        fee=fee,
-        stamp=stamp,
-    )
+    return record
 
 
 async def reverse_withdrawal(sandbox: Any, row: dict[str, Any], reason: str) -> None:
