@@ -19,7 +19,7 @@ simulator (operation kind ``drop.remittance``) and notify the user.
 Feature flags (``drop_feature_flags``): ``cards``, ``physicalCards``, ``cardPin``,
 ``spendingLimits`` (off), ``notifications`` (on). Flip them with
 ``PUT /_sandbox/platforms/drop {"cards": true}``, ``sandbox.extras["drop_flags"].set({...})`` or
-``app.platforms.drop.records.set_flags``.
+``app.platforms.drop.flags.set_flags``.
 
 LIMITATIONS:
 - Only NOK is sent; corridors are RS, BA, PL, PK, TR (recipient currency must be the country's).

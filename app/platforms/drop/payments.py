@@ -28,7 +28,7 @@ from app.core.events import Event
 from app.core.identity.models import User
 from app.core.ledger.models import Journal, Leg
 from app.platforms.drop import corridors, render
-from app.platforms.drop.records import notify_in
+from app.platforms.drop.notifications import notify_in
 from app.platforms.drop.schemas import DropQrPayment, DropRemittance
 from app.runtime import Sandbox
 from simulators.banks import BankAccount, OpenBankingBanks

@@ -20,10 +20,11 @@ from app.core.numbers import ascii_digits
 from app.platforms.drop import render
 from app.platforms.drop.auth import current_user
 from app.platforms.drop.errors import bad_request, conflict, field_error, not_found, validation_error
+from app.platforms.drop.flags import flag
 from app.platforms.drop.parsing import json_object, money, sanitize
-from app.platforms.drop.records import flag
 from app.platforms.drop.respond import ok
 from app.platforms.drop.schemas import Data, DropCard, DropCardLimit
+from app.platforms.drop.store import cards as store
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 
@@ -63,7 +64,7 @@ def _card(row: Any) -> DropCard:
 
 
 async def _own_card(sandbox: Sandbox, user: User, card_id: str, *, allow_cancelled: bool = False) -> Any:
-    row = await sandbox.db.fetchone("SELECT * FROM drop_cards WHERE id = ? AND user_id = ?", (card_id, user.id))
+    row = await store.card_of(sandbox.db, card_id, user.id)
     if row is None or (row["status"] == "cancelled" and not allow_cancelled):
         raise not_found("Card not found")
     return row
@@ -72,9 +73,7 @@ async def _own_card(sandbox: Sandbox, user: User, card_id: str, *, allow_cancell
 @get("/api/cards", tags=TAGS, summary="List cards (excludes cancelled)")
 async def list_cards(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Response[Data[list[DropCard]]]:
     user = await _gate(request, sandbox)
-    rows = await sandbox.db.fetchall(
-        "SELECT * FROM drop_cards WHERE user_id = ? AND status != 'cancelled' ORDER BY created_at, rowid", (user.id,)
-    )
+    rows = await store.live_cards_of(sandbox.db, user.id)
     return ok(request, Data([_card(r) for r in rows]))
 
 
@@ -89,20 +88,9 @@ async def create_card(request: Request[Any, Any, Any], sandbox: SandboxDep) -> R
     expiry = sandbox.clock.now()
     number = _luhn_number(BIN)
     card_id = render.new_id("card")
-    await sandbox.db.execute(
-        "INSERT INTO drop_cards (id, user_id, type, status, brand, last4, exp_month, exp_year, physical_status, "
-        "created_at, updated_at) VALUES (?, ?, ?, 'active', 'VISA', ?, ?, ?, ?, ?, ?)",
-        (
-            card_id,
-            user.id,
-            card_type,
-            number[-4:],
-            expiry.month,
-            expiry.year + 3,
-            "ordered" if card_type == "physical" else None,
-            now,
-            now,
-        ),
+    physical_status = "ordered" if card_type == "physical" else None
+    await store.insert_card(
+        sandbox.db, card_id, user.id, card_type, number[-4:], expiry.month, expiry.year + 3, physical_status, now
     )
     return ok(request, Data(_card(await _own_card(sandbox, user, card_id))), 201)
 
@@ -121,9 +109,7 @@ async def update_card(request: Request[Any, Any, Any], sandbox: SandboxDep, id: 
     if status not in ("active", "frozen"):
         raise bad_request("status must be active or frozen", [field_error("status", "invalid value")])
     await _own_card(sandbox, user, id)
-    await sandbox.db.execute(
-        "UPDATE drop_cards SET status = ?, updated_at = ? WHERE id = ?", (status, sandbox.clock.time(), id)
-    )
+    await store.set_card_status(sandbox.db, id, status, sandbox.clock.time())
     return ok(request, Data(_card(await _own_card(sandbox, user, id))))
 
 
@@ -131,9 +117,7 @@ async def update_card(request: Request[Any, Any, Any], sandbox: SandboxDep, id: 
 async def cancel_card(request: Request[Any, Any, Any], sandbox: SandboxDep, id: str) -> Response[Data[DropCard]]:
     user = await _gate(request, sandbox)
     await _own_card(sandbox, user, id)
-    await sandbox.db.execute(
-        "UPDATE drop_cards SET status = 'cancelled', updated_at = ? WHERE id = ?", (sandbox.clock.time(), id)
-    )
+    await store.cancel_card(sandbox.db, id, sandbox.clock.time())
     return ok(request, Data(_card(await _own_card(sandbox, user, id, allow_cancelled=True))))
 
 
@@ -147,10 +131,7 @@ async def order_physical(request: Request[Any, Any, Any], sandbox: SandboxDep, i
     row = await _own_card(sandbox, user, id)
     if row["physical_status"] is not None:
         raise conflict("A physical card has already been ordered")
-    await sandbox.db.execute(
-        "UPDATE drop_cards SET physical_status = 'ordered', shipping_address = ?, updated_at = ? WHERE id = ?",
-        (sanitize(address, 300), sandbox.clock.time(), id),
-    )
+    await store.order_physical_card(sandbox.db, id, sanitize(address, 300), sandbox.clock.time())
     return ok(request, Data(_card(await _own_card(sandbox, user, id))))
 
 
@@ -164,9 +145,7 @@ async def set_pin(request: Request[Any, Any, Any], sandbox: SandboxDep, id: str)
     await _own_card(sandbox, user, id)
     rounds = max(4, int(sandbox.settings.bcrypt_rounds))
     hashed = await asyncio.to_thread(lambda: bcrypt.hashpw(pin.encode(), bcrypt.gensalt(rounds)).decode())
-    await sandbox.db.execute(
-        "UPDATE drop_cards SET pin_hash = ?, updated_at = ? WHERE id = ?", (hashed, sandbox.clock.time(), id)
-    )
+    await store.set_pin_hash(sandbox.db, id, hashed, sandbox.clock.time())
     return ok(request, Data(_card(await _own_card(sandbox, user, id))))
 
 
@@ -182,7 +161,7 @@ async def get_limits(
 ) -> Response[Data[list[DropCardLimit]]]:
     user = await _gate(request, sandbox, "spendingLimits")
     await _own_card(sandbox, user, id)
-    rows = await sandbox.db.fetchall("SELECT * FROM drop_card_limits WHERE card_id = ? ORDER BY limit_type", (id,))
+    rows = await store.limits_of(sandbox.db, id)
     return ok(request, Data([_limit(r) for r in rows]))
 
 
@@ -198,14 +177,8 @@ async def set_limit(request: Request[Any, Any, Any], sandbox: SandboxDep, id: st
     amount = money(body["amount"], "NOK", status=422)
     await _own_card(sandbox, user, id)
     now = sandbox.clock.time()
-    await sandbox.db.execute(
-        "INSERT INTO drop_card_limits (card_id, limit_type, amount, currency, updated_at) VALUES (?, ?, ?, 'NOK', ?) "
-        "ON CONFLICT(card_id, limit_type) DO UPDATE SET amount = excluded.amount, updated_at = excluded.updated_at",
-        (id, limit_type, amount, now),
-    )
-    row = await sandbox.db.fetchone(
-        "SELECT * FROM drop_card_limits WHERE card_id = ? AND limit_type = ?", (id, limit_type)
-    )
+    await store.upsert_limit(sandbox.db, id, limit_type, amount, now)
+    row = await store.limit_of(sandbox.db, id, limit_type)
     return ok(request, Data(_limit(row)))
 
 

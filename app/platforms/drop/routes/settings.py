@@ -11,6 +11,7 @@ from app.platforms.drop.errors import field_error, validation_error
 from app.platforms.drop.parsing import json_object
 from app.platforms.drop.respond import ok
 from app.platforms.drop.schemas import Data, DropSettings
+from app.platforms.drop.store import settings as store
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 
@@ -21,8 +22,8 @@ LANGUAGES = ("nb", "en", "bs", "sq")
 
 async def load_settings(sandbox: Sandbox, user_id: int) -> DropSettings:
     now = sandbox.clock.time()
-    await sandbox.db.execute("INSERT OR IGNORE INTO drop_settings (user_id, updated_at) VALUES (?, ?)", (user_id, now))
-    row = await sandbox.db.fetchone("SELECT * FROM drop_settings WHERE user_id = ?", (user_id,))
+    await store.ensure_settings(sandbox.db, user_id, now)
+    row = await store.settings_of(sandbox.db, user_id)
     assert row is not None
     return DropSettings(row["currency"], row["language"], bool(row["push_enabled"]), bool(row["email_enabled"]))
 
@@ -59,11 +60,7 @@ async def update_settings(request: Request[Any, Any, Any], sandbox: SandboxDep) 
         raise validation_error(errors)
     await load_settings(sandbox, user.id)
     if changes:
-        assignments = ", ".join(f"{column} = ?" for column in changes)
-        await sandbox.db.execute(
-            f"UPDATE drop_settings SET {assignments}, updated_at = ? WHERE user_id = ?",
-            (*changes.values(), sandbox.clock.time(), user.id),
-        )
+        await store.update_settings(sandbox.db, user.id, changes, sandbox.clock.time())
     return ok(request, Data(await load_settings(sandbox, user.id)))
 
 
