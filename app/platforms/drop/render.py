@@ -5,18 +5,29 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from app.core.clock import iso
 from app.core.money import to_float
 from app.platforms.drop.corridors import COUNTRIES, eta_for
 from app.platforms.drop.schemas import (
+    DropComplaint,
+    DropConsent,
     DropQrPaymentDetail,
     DropReceipt,
     DropReceiptParty,
     DropRemittanceDetail,
+    DropSettings,
     DropTransactionItem,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from app.core.identity.models import User
+    from simulators.banks import BankAccount
 
 
 def new_id(prefix: str) -> str:
@@ -136,3 +147,81 @@ def receipt(row: Mapping[str, Any]) -> DropReceipt:
 def country_name(code: str | None) -> str:
     found = COUNTRIES.get(code or "")
     return found.name if found else (code or "")
+
+
+# -- GDPR: consents, complaints, the data export ---------------------------------------------------
+
+
+def consent(row: Mapping[str, Any], drop_user_id: str) -> DropConsent:
+    return DropConsent(
+        id=row["id"],
+        user_id=drop_user_id,
+        consent_type=row["consent_type"],
+        granted=int(row["granted"]),
+        granted_at=when(row["granted_at"]),
+        withdrawn_at=when(row["withdrawn_at"]),
+        ip_address=row["ip_address"],
+    )
+
+
+def complaint(row: Mapping[str, Any]) -> DropComplaint:
+    return DropComplaint(
+        id=row["id"],
+        category=row["category"],
+        subject=row["subject"],
+        description=row["description"],
+        status=row["status"],
+        resolution=row["resolution"],
+        created_at=iso(row["created_at"]),
+        resolved_at=when(row["resolved_at"]),
+    )
+
+
+def export(
+    user: User,
+    transactions: Sequence[Mapping[str, Any]],
+    recipients: Sequence[Mapping[str, Any]],
+    accounts: Sequence[BankAccount],
+    settings: DropSettings,
+    consents: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """``data`` of ``GET /api/user/data-export``: everything Drop holds on the user."""
+    return {
+        "user": {
+            "id": user.drop_id,
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "phone": user.phone,
+            "date_of_birth": user.date_of_birth,
+            "kyc_status": user.kyc_status,
+            "role": user.role,
+            "created_at": iso(user.created_at),
+        },
+        "transactions": [msgspec.to_builtins(tx_detail(r)) for r in transactions],
+        "recipients": [
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "country": r["country"],
+                "currency": r["currency"],
+                "bankAccount": r["bank_account"],
+                "bankName": r["bank_name"],
+                "createdAt": iso(r["created_at"]),
+            }
+            for r in recipients
+        ],
+        "bankAccounts": [
+            {
+                "id": a.public_id,
+                "bankName": a.bank_name,
+                "accountNumber": a.account_number,
+                "balance": amount(a.balance, a.currency),
+                "currency": a.currency,
+                "isPrimary": a.is_primary,
+            }
+            for a in accounts
+        ],
+        "settings": msgspec.to_builtins(settings),
+        "consents": [msgspec.to_builtins(consent(c, user.drop_id)) for c in consents],
+    }
