@@ -36,6 +36,7 @@ from app.platforms.drop.schemas import (
     DropTransactionItem,
     Page,
 )
+from app.platforms.drop.store import merchants, recipients, transactions
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 from app.sandbox.explain import explain_headers
@@ -77,7 +78,7 @@ async def list_transactions(
         raise bad_request("status must be processing, completed or failed", [field_error("status", "invalid")])
     rows, pagination = await fetch_page(
         sandbox.db,
-        "drop_transactions",
+        transactions.TABLE,
         ("user_id", user.id),
         request.query_params.multi_items(),
         TX_FIELDS,
@@ -105,9 +106,7 @@ def _period(rows: list[Any]) -> DropSummaryPeriod:
 @get("/api/transactions/summary", tags=TAGS, summary="Summary statistics (all time and this month)")
 async def summary(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Response[Data[DropSummary]]:
     user = await current_user(request, sandbox)
-    rows = await sandbox.db.fetchall(
-        "SELECT type, status, amount, created_at FROM drop_transactions WHERE user_id = ?", (user.id,)
-    )
+    rows = await transactions.summary_rows(sandbox.db, user.id)
     now = sandbox.clock.now()
     month_start = datetime(now.year, now.month, 1, tzinfo=UTC).timestamp()
     this_month = [r for r in rows if float(r["created_at"]) >= month_start]
@@ -116,7 +115,7 @@ async def summary(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Respo
 
 async def _own_transaction(request: Request[Any, Any, Any], sandbox: Sandbox, tx_id: str) -> Any:
     user = await current_user(request, sandbox)
-    row = await sandbox.db.fetchone("SELECT * FROM drop_transactions WHERE id = ?", (tx_id,))
+    row = await transactions.transaction_by_id(sandbox.db, tx_id)
     if row is None or int(row["user_id"]) != user.id:
         raise not_found("Transaction not found")
     return row
@@ -176,7 +175,7 @@ async def create_remittance(request: Request[Any, Any, Any], sandbox: SandboxDep
         )
     if user.kyc_status != "approved":
         raise forbidden("KYC verification must be approved before sending money", "kyc_required")
-    recipient = await sandbox.db.fetchone("SELECT * FROM drop_recipients WHERE id = ?", (recipient_id.strip(),))
+    recipient = await recipients.recipient_by_id(sandbox.db, recipient_id.strip())
     if recipient is None or int(recipient["user_id"]) != user.id:
         raise not_found("Recipient not found")
     country = corridors.COUNTRIES.get(recipient["country"])
@@ -215,7 +214,7 @@ async def create_qr_payment(request: Request[Any, Any, Any], sandbox: SandboxDep
         raise bad_request(
             "Amount must be between 1 and 100,000 NOK", [field_error("amount", "must be between 1 and 100000")]
         )
-    merchant = sandbox.db.lookup("SELECT * FROM drop_merchants WHERE id = ?", (merchant_id.strip(),))
+    merchant = merchants.lookup_merchant(sandbox.db, merchant_id.strip())
     if merchant is None:
         raise not_found("Merchant not found")
     if int(merchant["user_id"]) == user.id:
@@ -256,7 +255,7 @@ async def disclosure(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Re
     recipient_id = body.get("recipientId")
     if not isinstance(recipient_id, str) or not recipient_id.strip():
         raise bad_request("recipientId is required for a remittance", [field_error("recipientId", "required")])
-    recipient = await sandbox.db.fetchone("SELECT * FROM drop_recipients WHERE id = ?", (recipient_id.strip(),))
+    recipient = await recipients.recipient_by_id(sandbox.db, recipient_id.strip())
     if recipient is None or int(recipient["user_id"]) != user.id:
         raise not_found("Recipient not found")
     try:
