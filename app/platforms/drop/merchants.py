@@ -1,5 +1,5 @@
 """Merchants: registration (one profile per user, unique organisation number, a NOK settlement account),
-the dashboard periods, the payout schedule and the QR value ``drop://pay/{id}``."""
+the dashboard periods and the payout schedule."""
 
 from __future__ import annotations
 
@@ -11,10 +11,6 @@ from app.platforms.drop.store import merchants as store
 
 PERIODS = ("today", "week", "month")
 PAYOUT_HOUR = 6  # merchant payouts run at 06:00 UTC on business days
-
-
-def qr_value(merchant_id: str) -> str:
-    return f"drop://pay/{merchant_id}"
 
 
 def register_in(

@@ -1,4 +1,5 @@
-"""Core values -> Drop's field formats: ids, JSON-number amounts, ISO times, masked numbers."""
+"""Core values and rows -> Drop's contract shapes: ids, JSON-number amounts, ISO times, masked numbers, and
+the bodies of transactions, recipients, cards, merchants, notifications, consents, complaints and the export."""
 
 from __future__ import annotations
 
@@ -13,11 +14,17 @@ from app.core.clock import iso
 from app.core.money import to_float
 from app.platforms.drop.corridors import COUNTRIES, eta_for
 from app.platforms.drop.schemas import (
+    DropCard,
+    DropCardLimit,
     DropComplaint,
     DropConsent,
+    DropMerchant,
+    DropMerchantTransaction,
+    DropNotification,
     DropQrPaymentDetail,
     DropReceipt,
     DropReceiptParty,
+    DropRecipient,
     DropRemittanceDetail,
     DropSettings,
     DropTransactionItem,
@@ -147,6 +154,87 @@ def receipt(row: Mapping[str, Any]) -> DropReceipt:
 def country_name(code: str | None) -> str:
     found = COUNTRIES.get(code or "")
     return found.name if found else (code or "")
+
+
+# -- recipients, cards, merchants ------------------------------------------------------------------
+
+
+def recipient(row: Mapping[str, Any]) -> DropRecipient:
+    return DropRecipient(
+        id=row["id"],
+        name=row["name"],
+        country=row["country"],
+        currency=row["currency"],
+        bank_account=mask_account(row["bank_account"]),
+        bank_name=row["bank_name"],
+        created_at=iso(row["created_at"]),
+    )
+
+
+def card(row: Mapping[str, Any]) -> DropCard:
+    return DropCard(
+        id=row["id"],
+        type=row["type"],
+        status=row["status"],
+        brand=row["brand"],
+        card_number=mask_card(row["last4"]),
+        cvv="---",
+        last4=row["last4"],
+        exp_month=int(row["exp_month"]),
+        exp_year=int(row["exp_year"]),
+        has_pin=row["pin_hash"] is not None,
+        physical_status=row["physical_status"],
+        created_at=iso(row["created_at"]),
+        updated_at=iso(row["updated_at"]),
+    )
+
+
+def card_limit(row: Mapping[str, Any]) -> DropCardLimit:
+    return DropCardLimit(
+        row["limit_type"], amount(row["amount"], row["currency"]), row["currency"], iso(row["updated_at"])
+    )
+
+
+def qr_value(merchant_id: str) -> str:
+    return f"drop://pay/{merchant_id}"
+
+
+def merchant(row: Mapping[str, Any]) -> DropMerchant:
+    return DropMerchant(
+        id=row["id"],
+        business_name=row["business_name"],
+        org_number=row["org_number"],
+        address=row["address"],
+        bank_account=mask_account(row["bank_account"]),
+        role="merchant",
+        qr_value=qr_value(row["id"]),
+        created_at=iso(row["created_at"]),
+    )
+
+
+def merchant_transaction(row: Mapping[str, Any]) -> DropMerchantTransaction:
+    """A QR payment on the merchant's list (the customer's name anonymised when it was paid)."""
+    return DropMerchantTransaction(
+        id=row["id"],
+        amount=amount(row["amount"], row["currency"]),
+        fee=amount(row["fee"], row["currency"]),
+        currency=row["currency"],
+        customer_name=row["customer_name"] or "",
+        status=row["status"],
+        created_at=iso(row["created_at"]),
+    )
+
+
+def notification(row: Mapping[str, Any]) -> DropNotification:
+    return DropNotification(
+        row["id"],
+        row["type"],
+        row["title"],
+        row["message"],
+        row["reference"],
+        bool(row["is_read"]),
+        iso(row["created_at"]),
+    )
 
 
 # -- GDPR: consents, complaints, the data export ---------------------------------------------------

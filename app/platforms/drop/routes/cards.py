@@ -45,24 +45,6 @@ def _luhn_number(prefix: str, length: int = 16) -> str:
     return body + luhn_check_digit(body)
 
 
-def _card(row: Any) -> DropCard:
-    return DropCard(
-        id=row["id"],
-        type=row["type"],
-        status=row["status"],
-        brand=row["brand"],
-        card_number=render.mask_card(row["last4"]),
-        cvv="---",
-        last4=row["last4"],
-        exp_month=int(row["exp_month"]),
-        exp_year=int(row["exp_year"]),
-        has_pin=row["pin_hash"] is not None,
-        physical_status=row["physical_status"],
-        created_at=render.iso(row["created_at"]),
-        updated_at=render.iso(row["updated_at"]),
-    )
-
-
 async def _own_card(sandbox: Sandbox, user: User, card_id: str, *, allow_cancelled: bool = False) -> Any:
     row = await store.card_of(sandbox.db, card_id, user.id)
     if row is None or (row["status"] == "cancelled" and not allow_cancelled):
@@ -74,7 +56,7 @@ async def _own_card(sandbox: Sandbox, user: User, card_id: str, *, allow_cancell
 async def list_cards(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Response[Data[list[DropCard]]]:
     user = await _gate(request, sandbox)
     rows = await store.live_cards_of(sandbox.db, user.id)
-    return ok(request, Data([_card(r) for r in rows]))
+    return ok(request, Data([render.card(r) for r in rows]))
 
 
 @post("/api/cards", status_code=201, tags=TAGS, summary="Create a card (virtual or physical)")
@@ -92,13 +74,13 @@ async def create_card(request: Request[Any, Any, Any], sandbox: SandboxDep) -> R
     await store.insert_card(
         sandbox.db, card_id, user.id, card_type, number[-4:], expiry.month, expiry.year + 3, physical_status, now
     )
-    return ok(request, Data(_card(await _own_card(sandbox, user, card_id))), 201)
+    return ok(request, Data(render.card(await _own_card(sandbox, user, card_id))), 201)
 
 
 @get("/api/cards/{id:str}", tags=TAGS, summary="Card details (number masked, CVV hidden)")
 async def get_card(request: Request[Any, Any, Any], sandbox: SandboxDep, id: str) -> Response[Data[DropCard]]:
     user = await _gate(request, sandbox)
-    return ok(request, Data(_card(await _own_card(sandbox, user, id))))
+    return ok(request, Data(render.card(await _own_card(sandbox, user, id))))
 
 
 @patch("/api/cards/{id:str}", tags=TAGS, summary="Freeze or unfreeze a card")
@@ -110,7 +92,7 @@ async def update_card(request: Request[Any, Any, Any], sandbox: SandboxDep, id: 
         raise bad_request("status must be active or frozen", [field_error("status", "invalid value")])
     await _own_card(sandbox, user, id)
     await store.set_card_status(sandbox.db, id, status, sandbox.clock.time())
-    return ok(request, Data(_card(await _own_card(sandbox, user, id))))
+    return ok(request, Data(render.card(await _own_card(sandbox, user, id))))
 
 
 @delete("/api/cards/{id:str}", status_code=200, tags=TAGS, summary="Cancel a card (soft delete)")
@@ -118,7 +100,7 @@ async def cancel_card(request: Request[Any, Any, Any], sandbox: SandboxDep, id: 
     user = await _gate(request, sandbox)
     await _own_card(sandbox, user, id)
     await store.cancel_card(sandbox.db, id, sandbox.clock.time())
-    return ok(request, Data(_card(await _own_card(sandbox, user, id, allow_cancelled=True))))
+    return ok(request, Data(render.card(await _own_card(sandbox, user, id, allow_cancelled=True))))
 
 
 @post("/api/cards/{id:str}/physical", status_code=200, tags=TAGS, summary="Order a physical card")
@@ -132,7 +114,7 @@ async def order_physical(request: Request[Any, Any, Any], sandbox: SandboxDep, i
     if row["physical_status"] is not None:
         raise conflict("A physical card has already been ordered")
     await store.order_physical_card(sandbox.db, id, sanitize(address, 300), sandbox.clock.time())
-    return ok(request, Data(_card(await _own_card(sandbox, user, id))))
+    return ok(request, Data(render.card(await _own_card(sandbox, user, id))))
 
 
 @post("/api/cards/{id:str}/pin", status_code=200, tags=TAGS, summary="Set the card PIN (bcrypt-hashed)")
@@ -146,13 +128,7 @@ async def set_pin(request: Request[Any, Any, Any], sandbox: SandboxDep, id: str)
     rounds = max(4, int(sandbox.settings.bcrypt_rounds))
     hashed = await asyncio.to_thread(lambda: bcrypt.hashpw(pin.encode(), bcrypt.gensalt(rounds)).decode())
     await store.set_pin_hash(sandbox.db, id, hashed, sandbox.clock.time())
-    return ok(request, Data(_card(await _own_card(sandbox, user, id))))
-
-
-def _limit(row: Any) -> DropCardLimit:
-    return DropCardLimit(
-        row["limit_type"], render.amount(row["amount"], row["currency"]), row["currency"], render.iso(row["updated_at"])
-    )
+    return ok(request, Data(render.card(await _own_card(sandbox, user, id))))
 
 
 @get("/api/cards/{id:str}/limits", tags=TAGS, summary="Spending limits of a card")
@@ -162,7 +138,7 @@ async def get_limits(
     user = await _gate(request, sandbox, "spendingLimits")
     await _own_card(sandbox, user, id)
     rows = await store.limits_of(sandbox.db, id)
-    return ok(request, Data([_limit(r) for r in rows]))
+    return ok(request, Data([render.card_limit(r) for r in rows]))
 
 
 @put("/api/cards/{id:str}/limits", tags=TAGS, summary="Set a spending limit (replaces the same type)")
@@ -179,7 +155,7 @@ async def set_limit(request: Request[Any, Any, Any], sandbox: SandboxDep, id: st
     now = sandbox.clock.time()
     await store.upsert_limit(sandbox.db, id, limit_type, amount, now)
     row = await store.limit_of(sandbox.db, id, limit_type)
-    return ok(request, Data(_limit(row)))
+    return ok(request, Data(render.card_limit(row)))
 
 
 ROUTES = [list_cards, create_card, get_card, update_card, cancel_card, order_physical, set_pin, get_limits, set_limit]

@@ -37,19 +37,6 @@ MERCHANT_TX_FIELDS: dict[str, Field] = {
 }
 
 
-def _merchant(row: Any) -> DropMerchant:
-    return DropMerchant(
-        id=row["id"],
-        business_name=row["business_name"],
-        org_number=row["org_number"],
-        address=row["address"],
-        bank_account=render.mask_account(row["bank_account"]),
-        role="merchant",
-        qr_value=merchants.qr_value(row["id"]),
-        created_at=render.iso(row["created_at"]),
-    )
-
-
 async def _own_merchant(request: Request[Any, Any, Any], sandbox: Sandbox) -> tuple[User, Any]:
     user = await current_user(request, sandbox)
     require_merchant(user)
@@ -84,7 +71,7 @@ async def register_merchant(request: Request[Any, Any, Any], sandbox: SandboxDep
         raise conflict(problem)
     await sandbox.identity.add_role(user.id, "merchant")
     row = await store.merchant_by_id(sandbox.db, merchant_id)
-    return ok(request, Data(_merchant(row)), 201)
+    return ok(request, Data(render.merchant(row)), 201)
 
 
 @get("/api/merchants/dashboard", tags=TAGS, summary="Merchant dashboard (today, week, month)")
@@ -118,7 +105,7 @@ async def dashboard(
 async def merchant_qr(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Response[Data[DropMerchantQr]]:
     _, merchant = await _own_merchant(request, sandbox)
     data = DropMerchantQr(
-        merchant["id"], merchant["business_name"], merchants.qr_value(merchant["id"]), merchant["address"]
+        merchant["id"], merchant["business_name"], render.qr_value(merchant["id"]), merchant["address"]
     )
     return ok(request, Data(data))
 
@@ -146,19 +133,7 @@ async def merchant_transactions(
         number=number,
         size=size,
     )
-    items = [
-        DropMerchantTransaction(
-            id=r["id"],
-            amount=render.amount(r["amount"], r["currency"]),
-            fee=render.amount(r["fee"], r["currency"]),
-            currency=r["currency"],
-            customer_name=r["customer_name"] or "",
-            status=r["status"],
-            created_at=render.iso(r["created_at"]),
-        )
-        for r in rows
-    ]
-    return ok(request, Page(items, pagination))
+    return ok(request, Page([render.merchant_transaction(r) for r in rows], pagination))
 
 
 ROUTES = [register_merchant, dashboard, merchant_qr, merchant_transactions]

@@ -34,19 +34,7 @@ async def list_notifications(
     await _gate(sandbox)
     user = await current_user(request, sandbox)
     rows = await store.notifications_of(sandbox.db, user.id)
-    notes = [
-        DropNotification(
-            r["id"],
-            r["type"],
-            r["title"],
-            r["message"],
-            r["reference"],
-            bool(r["is_read"]),
-            render.iso(r["created_at"]),
-        )
-        for r in rows
-    ]
-    return ok(request, Data(notes))
+    return ok(request, Data([render.notification(r) for r in rows]))
 
 
 @patch("/api/notifications", tags=TAGS, summary="Mark notifications as read (max 100 ids)")

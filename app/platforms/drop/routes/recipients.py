@@ -28,18 +28,6 @@ RECIPIENT_FIELDS: dict[str, Field] = {
 }
 
 
-def _recipient(row: Any) -> DropRecipient:
-    return DropRecipient(
-        id=row["id"],
-        name=row["name"],
-        country=row["country"],
-        currency=row["currency"],
-        bank_account=render.mask_account(row["bank_account"]),
-        bank_name=row["bank_name"],
-        created_at=render.iso(row["created_at"]),
-    )
-
-
 @get("/api/recipients", tags=TAGS, summary="List recipients (masked account numbers)")
 async def list_recipients(
     request: Request[Any, Any, Any],
@@ -63,7 +51,7 @@ async def list_recipients(
         number=number,
         size=size,
     )
-    return ok(request, Page([_recipient(r) for r in rows], pagination))
+    return ok(request, Page([render.recipient(r) for r in rows], pagination))
 
 
 @post("/api/recipients", status_code=201, tags=TAGS, summary="Add a recipient")
@@ -95,7 +83,7 @@ async def add_recipient(request: Request[Any, Any, Any], sandbox: SandboxDep) ->
         sandbox.db, recipient_id, user.id, name, country, currency, bank_account, bank_name or None, now
     )
     row = await store.recipient_by_id(sandbox.db, recipient_id)
-    return ok(request, Data(_recipient(row)), 201)
+    return ok(request, Data(render.recipient(row)), 201)
 
 
 @delete("/api/recipients/{id:str}", status_code=HTTP_204_NO_CONTENT, tags=TAGS, summary="Delete")
