@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Request, Response, get, post
 
 from app.core.errors import ValidationFailed
-from app.platforms.drop import corridors, payments, render
+from app.platforms.drop import corridors, disclosures, payments, render
 from app.platforms.drop.auth import current_user
 from app.platforms.drop.errors import (
     DropError,
@@ -240,41 +240,11 @@ async def disclosure(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Re
         raise bad_request("currency must be NOK", [field_error("currency", "only NOK")])
     amount = money(body["amount"], "NOK")
     if kind == "qr_payment":
-        fee, fee_rate = await corridors.fee_of(sandbox, "qr_payment", amount)
-        data = DropDisclosure(
-            amount=render.amount(amount, "NOK"),
-            fee=render.amount(fee, "NOK"),
-            fee_percentage=render.percent(fee_rate),
-            exchange_rate=None,
-            receive_amount=render.amount(amount, "NOK"),
-            receive_currency="NOK",
-            estimated_delivery=corridors.INSTANT,
-            total_cost=render.amount(amount + fee, "NOK"),
-        )
-        return ok(request, data)
+        return ok(request, await disclosures.of_qr_payment(sandbox, amount))
     recipient_id = body.get("recipientId")
     if not isinstance(recipient_id, str) or not recipient_id.strip():
         raise bad_request("recipientId is required for a remittance", [field_error("recipientId", "required")])
-    recipient = await recipients.recipient_by_id(sandbox.db, recipient_id.strip())
-    if recipient is None or int(recipient["user_id"]) != user.id:
-        raise not_found("Recipient not found")
-    try:
-        fx = await corridors.rate(sandbox, recipient["currency"], store=False)
-    except ValidationFailed:
-        raise validation_error([field_error("recipientId", "Unsupported currency corridor")]) from None
-    fee, fee_rate = await corridors.fee_of(sandbox, "remittance", amount)
-    receive = corridors.receive_amount(amount, recipient["currency"], fx.rate)
-    data = DropDisclosure(
-        amount=render.amount(amount, "NOK"),
-        fee=render.amount(fee, "NOK"),
-        fee_percentage=render.percent(fee_rate),
-        exchange_rate=render.rate(fx.rate),
-        receive_amount=render.amount(receive, recipient["currency"]),
-        receive_currency=recipient["currency"],
-        estimated_delivery=corridors.eta_for(recipient["country"]),
-        total_cost=render.amount(amount + fee, "NOK"),
-    )
-    return ok(request, data)
+    return ok(request, await disclosures.of_remittance(sandbox, user.id, recipient_id.strip(), amount))
 
 
 ROUTES = [
