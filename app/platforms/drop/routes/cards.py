@@ -7,17 +7,13 @@ The full card number is never stored (only last4); CVV is never stored; PINs are
 
 from __future__ import annotations
 
-import asyncio
-import secrets
 from typing import Any
 
-import bcrypt
 from litestar import Request, Response, delete, get, patch, post, put
 
-from app.core.card_numbers import luhn_check_digit
 from app.core.identity.models import User
 from app.core.numbers import ascii_digits
-from app.platforms.drop import render
+from app.platforms.drop import cards, render
 from app.platforms.drop.auth import current_user
 from app.platforms.drop.errors import bad_request, conflict, field_error, not_found, validation_error
 from app.platforms.drop.flags import flag
@@ -29,8 +25,6 @@ from app.registry import SandboxDep
 from app.runtime import Sandbox
 
 TAGS = ["Drop: cards (feature-flagged)"]
-LIMIT_TYPES = ("daily", "weekly", "monthly", "transaction")
-BIN = "457123"  # a Visa BIN for Drop's (simulated) issuing partner
 
 
 async def _gate(request: Request[Any, Any, Any], sandbox: Sandbox, *names: str) -> User:
@@ -38,18 +32,6 @@ async def _gate(request: Request[Any, Any, Any], sandbox: Sandbox, *names: str) 
         if not await flag(sandbox, name):
             raise not_found("Not found")
     return await current_user(request, sandbox)
-
-
-def _luhn_number(prefix: str, length: int = 16) -> str:
-    body = prefix + "".join(secrets.choice("0123456789") for _ in range(length - len(prefix) - 1))
-    return body + luhn_check_digit(body)
-
-
-async def _own_card(sandbox: Sandbox, user: User, card_id: str, *, allow_cancelled: bool = False) -> Any:
-    row = await store.card_of(sandbox.db, card_id, user.id)
-    if row is None or (row["status"] == "cancelled" and not allow_cancelled):
-        raise not_found("Card not found")
-    return row
 
 
 @get("/api/cards", tags=TAGS, summary="List cards (excludes cancelled)")
@@ -64,23 +46,16 @@ async def create_card(request: Request[Any, Any, Any], sandbox: SandboxDep) -> R
     user = await _gate(request, sandbox)
     body = await json_object(request, allow_empty=True)
     card_type = body.get("type", "virtual")
-    if card_type not in ("virtual", "physical"):
+    if card_type not in cards.CARD_TYPES:
         raise bad_request("type must be virtual or physical", [field_error("type", "invalid value")])
-    now = sandbox.clock.time()
-    expiry = sandbox.clock.now()
-    number = _luhn_number(BIN)
-    card_id = render.new_id("card")
-    physical_status = "ordered" if card_type == "physical" else None
-    await store.insert_card(
-        sandbox.db, card_id, user.id, card_type, number[-4:], expiry.month, expiry.year + 3, physical_status, now
-    )
-    return ok(request, Data(render.card(await _own_card(sandbox, user, card_id))), 201)
+    card_id = await cards.issue_card(sandbox, user.id, card_type)
+    return ok(request, Data(render.card(await cards.own_card(sandbox, user.id, card_id))), 201)
 
 
 @get("/api/cards/{id:str}", tags=TAGS, summary="Card details (number masked, CVV hidden)")
 async def get_card(request: Request[Any, Any, Any], sandbox: SandboxDep, id: str) -> Response[Data[DropCard]]:
     user = await _gate(request, sandbox)
-    return ok(request, Data(render.card(await _own_card(sandbox, user, id))))
+    return ok(request, Data(render.card(await cards.own_card(sandbox, user.id, id))))
 
 
 @patch("/api/cards/{id:str}", tags=TAGS, summary="Freeze or unfreeze a card")
@@ -90,17 +65,17 @@ async def update_card(request: Request[Any, Any, Any], sandbox: SandboxDep, id: 
     status = body.get("status")
     if status not in ("active", "frozen"):
         raise bad_request("status must be active or frozen", [field_error("status", "invalid value")])
-    await _own_card(sandbox, user, id)
+    await cards.own_card(sandbox, user.id, id)
     await store.set_card_status(sandbox.db, id, status, sandbox.clock.time())
-    return ok(request, Data(render.card(await _own_card(sandbox, user, id))))
+    return ok(request, Data(render.card(await cards.own_card(sandbox, user.id, id))))
 
 
 @delete("/api/cards/{id:str}", status_code=200, tags=TAGS, summary="Cancel a card (soft delete)")
 async def cancel_card(request: Request[Any, Any, Any], sandbox: SandboxDep, id: str) -> Response[Data[DropCard]]:
     user = await _gate(request, sandbox)
-    await _own_card(sandbox, user, id)
+    await cards.own_card(sandbox, user.id, id)
     await store.cancel_card(sandbox.db, id, sandbox.clock.time())
-    return ok(request, Data(render.card(await _own_card(sandbox, user, id, allow_cancelled=True))))
+    return ok(request, Data(render.card(await cards.own_card(sandbox, user.id, id, allow_cancelled=True))))
 
 
 @post("/api/cards/{id:str}/physical", status_code=200, tags=TAGS, summary="Order a physical card")
@@ -110,11 +85,11 @@ async def order_physical(request: Request[Any, Any, Any], sandbox: SandboxDep, i
     address = body.get("address")
     if not isinstance(address, str) or len(address.strip()) < 10:
         raise bad_request("address must be at least 10 characters", [field_error("address", "min 10 characters")])
-    row = await _own_card(sandbox, user, id)
+    row = await cards.own_card(sandbox, user.id, id)
     if row["physical_status"] is not None:
         raise conflict("A physical card has already been ordered")
     await store.order_physical_card(sandbox.db, id, sanitize(address, 300), sandbox.clock.time())
-    return ok(request, Data(render.card(await _own_card(sandbox, user, id))))
+    return ok(request, Data(render.card(await cards.own_card(sandbox, user.id, id))))
 
 
 @post("/api/cards/{id:str}/pin", status_code=200, tags=TAGS, summary="Set the card PIN (bcrypt-hashed)")
@@ -124,11 +99,9 @@ async def set_pin(request: Request[Any, Any, Any], sandbox: SandboxDep, id: str)
     pin = body.get("pin")
     if not isinstance(pin, str) or len(pin) != 4 or not ascii_digits(pin):
         raise bad_request("pin must be exactly 4 digits", [field_error("pin", "exactly 4 digits")])
-    await _own_card(sandbox, user, id)
-    rounds = max(4, int(sandbox.settings.bcrypt_rounds))
-    hashed = await asyncio.to_thread(lambda: bcrypt.hashpw(pin.encode(), bcrypt.gensalt(rounds)).decode())
-    await store.set_pin_hash(sandbox.db, id, hashed, sandbox.clock.time())
-    return ok(request, Data(render.card(await _own_card(sandbox, user, id))))
+    await cards.own_card(sandbox, user.id, id)
+    await cards.set_pin(sandbox, id, pin)
+    return ok(request, Data(render.card(await cards.own_card(sandbox, user.id, id))))
 
 
 @get("/api/cards/{id:str}/limits", tags=TAGS, summary="Spending limits of a card")
@@ -136,7 +109,7 @@ async def get_limits(
     request: Request[Any, Any, Any], sandbox: SandboxDep, id: str
 ) -> Response[Data[list[DropCardLimit]]]:
     user = await _gate(request, sandbox, "spendingLimits")
-    await _own_card(sandbox, user, id)
+    await cards.own_card(sandbox, user.id, id)
     rows = await store.limits_of(sandbox.db, id)
     return ok(request, Data([render.card_limit(r) for r in rows]))
 
@@ -146,12 +119,12 @@ async def set_limit(request: Request[Any, Any, Any], sandbox: SandboxDep, id: st
     user = await _gate(request, sandbox, "spendingLimits")
     body = await json_object(request)
     limit_type = body.get("limitType")
-    if limit_type not in LIMIT_TYPES:
+    if limit_type not in cards.LIMIT_TYPES:
         raise validation_error([field_error("limitType", "must be daily, weekly, monthly or transaction")])
     if "amount" not in body:
         raise validation_error([field_error("amount", "amount is required")])
     amount = money(body["amount"], "NOK", status=422)
-    await _own_card(sandbox, user, id)
+    await cards.own_card(sandbox, user.id, id)
     now = sandbox.clock.time()
     await store.upsert_limit(sandbox.db, id, limit_type, amount, now)
     row = await store.limit_of(sandbox.db, id, limit_type)
