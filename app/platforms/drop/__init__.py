@@ -14,7 +14,7 @@ Money: Drop holds none. Users' bank accounts live at the simulated open-banking 
 registered user gets a linked primary account with 50,000.00 NOK. ``balance`` is the last
 AISP read (refreshed by ``GET /api/auth/me``). Remittances and QR payments are PISP payments
 posted on the shared ledger (see ``payments.py``); remittances settle through the bank
-simulator (operation kind ``drop.remittance``) and notify the user.
+simulator (operation kind ``drop.remittance``, ``settlement.py``) and notify the user.
 
 Feature flags (``drop_feature_flags``): ``cards``, ``physicalCards``, ``cardPin``,
 ``spendingLimits`` (off), ``notifications`` (on). Flip them with
