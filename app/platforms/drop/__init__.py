@@ -36,8 +36,7 @@ from __future__ import annotations
 from app.platforms.base import PlatformSpec
 from app.platforms.drop.errors import error_response
 from app.platforms.drop.install import install
-from app.platforms.drop.routes import auth, cards, gdpr, merchants, notifications, rates, recipients, settings
-from app.platforms.drop.routes import transactions as transaction_routes
+from app.platforms.drop.routes import ROUTES
 
 PATH_PREFIXES = (
     "/api/auth",
@@ -55,17 +54,7 @@ PATH_PREFIXES = (
 
 PLATFORM = PlatformSpec(
     name="drop",
-    route_handlers=[
-        *auth.ROUTES,
-        *transaction_routes.ROUTES,
-        *recipients.ROUTES,
-        *cards.ROUTES,
-        *rates.ROUTES,
-        *notifications.ROUTES,
-        *settings.ROUTES,
-        *merchants.ROUTES,
-        *gdpr.ROUTES,
-    ],
+    route_handlers=ROUTES,
     path_prefixes=PATH_PREFIXES,
     error_response=error_response,
 )
