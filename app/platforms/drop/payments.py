@@ -24,7 +24,9 @@ from app.core.events import Event
 from app.core.identity.models import User
 from app.core.ledger.models import Journal, Leg
 from app.platforms.drop import corridors, render
+from app.platforms.drop.errors import DropError, bad_request, field_error, not_found
 from app.platforms.drop.notifications import notify_in
+from app.platforms.drop.respond import banks_of
 from app.platforms.drop.schemas import DropQrPayment, DropRemittance
 from app.platforms.drop.settlement import start_settlement
 from app.platforms.drop.store import transactions as store
@@ -67,6 +69,21 @@ async def _replayed_body(sandbox: Sandbox, journal: Journal) -> dict[str, Any]:
         raise RuntimeError(f"journal {journal.id} has no Drop transaction")
     body: dict[str, Any] = json.loads(row["response"])
     return body
+
+
+async def paying_account(sandbox: Sandbox, user_id: int, requested: object) -> BankAccount:
+    """The user's bank account a payment debits: ``requested`` (public or internal id) or the primary one."""
+    accounts = await banks_of(sandbox).accounts(user_id)
+    if not accounts:
+        raise DropError(400, "no_bank_account", "No linked bank account")
+    if requested is None:
+        return accounts[0]  # primary first
+    if not isinstance(requested, str):
+        raise bad_request("bankAccountId must be a string", [field_error("bankAccountId", "must be a string")])
+    for account in accounts:
+        if requested in (account.public_id, str(account.id)):
+            return account
+    raise not_found("Bank account not found")
 
 
 # -- remittances --------------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from app.core.errors import ValidationFailed
 from app.platforms.drop import corridors, disclosures, payments, render
 from app.platforms.drop.auth import current_user
 from app.platforms.drop.errors import (
-    DropError,
     bad_request,
     documented,
     field_error,
@@ -40,7 +39,6 @@ from app.platforms.drop.store import merchants, recipients, transactions
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 from app.sandbox.explain import explain_headers
-from simulators.banks import BankAccount
 
 TAGS = ["Drop: transactions"]
 TYPES = ("remittance", "qr_payment")
@@ -135,20 +133,6 @@ async def get_receipt(request: Request[Any, Any, Any], sandbox: SandboxDep, id: 
     return ok(request, Data(render.receipt(row)))
 
 
-async def _bank_account(sandbox: Sandbox, user_id: int, requested: object) -> BankAccount:
-    accounts = await banks_of(sandbox).accounts(user_id)
-    if not accounts:
-        raise DropError(400, "no_bank_account", "No linked bank account")
-    if requested is None:
-        return accounts[0]  # primary first
-    if not isinstance(requested, str):
-        raise bad_request("bankAccountId must be a string", [field_error("bankAccountId", "must be a string")])
-    for account in accounts:
-        if requested in (account.public_id, str(account.id)):
-            return account
-    raise not_found("Bank account not found")
-
-
 @post(
     "/api/transactions/remittance",
     status_code=201,
@@ -181,7 +165,7 @@ async def create_remittance(request: Request[Any, Any, Any], sandbox: SandboxDep
     country = corridors.COUNTRIES.get(recipient["country"])
     if country is None:
         raise validation_error([field_error("recipientId", "Unsupported currency corridor")], "Unsupported corridor")
-    account = await _bank_account(sandbox, user.id, body.get("bankAccountId"))
+    account = await payments.paying_account(sandbox, user.id, body.get("bankAccountId"))
     try:
         created = await payments.create_remittance(
             sandbox, banks_of(sandbox), user, recipient, account, amount, client_request_id(request)
@@ -219,7 +203,7 @@ async def create_qr_payment(request: Request[Any, Any, Any], sandbox: SandboxDep
         raise not_found("Merchant not found")
     if int(merchant["user_id"]) == user.id:
         raise bad_request("You cannot pay your own merchant account")
-    account = await _bank_account(sandbox, user.id, None)
+    account = await payments.paying_account(sandbox, user.id, None)
     created = await payments.create_qr_payment(
         sandbox, banks_of(sandbox), user, merchant, account, amount, client_request_id(request)
     )
