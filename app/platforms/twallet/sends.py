@@ -20,6 +20,7 @@ from app.core.ledger.accounts import open_account_in, system_account_in
 from app.core.ledger.holds import place_hold_in, post_hold_in, void_hold_in
 from app.core.ledger.models import Journal, Leg
 from app.core.scheduler import Job, schedule_in
+from app.platforms.twallet import store
 from app.runtime import Sandbox
 
 SETTLE_JOB = "twallet.settle_send"
@@ -58,11 +59,7 @@ def _fingerprint(order: SendOrder) -> dict[str, Any]:
 def _replay(conn: sqlite3.Connection, order: SendOrder) -> int | None:
     if order.idempotency_key is None:
         return None
-    row = conn.execute(
-        "SELECT id, to_profile_id, asset_key, amount, notes FROM twallet_sends"
-        " WHERE sender_user_id = ? AND idempotency_key = ?",
-        (order.sender.id, order.idempotency_key),
-    ).fetchone()
+    row = store.send_by_idempotency_key(conn, order.sender.id, order.idempotency_key)
     if row is None:
         return None
     stored = {"to_profile_id": row[1], "asset_key": row[2], "amount": int(row[3]), "notes": row[4]}
@@ -89,27 +86,22 @@ async def accept_send(sandbox: Sandbox, order: SendOrder) -> SendOutcome:
         except InsufficientFunds:
             return SendOutcome(False)
         recipient_account = open_account_in(conn, now, "user", order.recipient.id, order.asset_key, purpose=WALLET)
-        cur = conn.execute(
-            "INSERT INTO twallet_sends (sender_user_id, recipient_user_id, from_account_id, to_profile_id, asset_key,"
-            " amount, fee, notes, status, sender_ledger_account, recipient_ledger_account, hold_id, idempotency_key,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
-            (
-                order.sender.id,
-                order.recipient.id,
-                order.sender.twallet_account_id,
-                order.recipient.profile_id,
-                order.asset_key,
-                order.amount,
-                order.fee,
-                order.notes,
-                order.sender_ledger_account,
-                recipient_account.id,
-                hold.id,
-                order.idempotency_key,
-                now,
-            ),
+        send_id = store.insert_send(
+            conn,
+            sender_user_id=order.sender.id,
+            recipient_user_id=order.recipient.id,
+            from_account_id=order.sender.twallet_account_id,
+            to_profile_id=order.recipient.profile_id,
+            asset_key=order.asset_key,
+            amount=order.amount,
+            fee=order.fee,
+            notes=order.notes,
+            sender_ledger_account=order.sender_ledger_account,
+            recipient_ledger_account=recipient_account.id,
+            hold_id=hold.id,
+            idempotency_key=order.idempotency_key,
+            now=now,
         )
-        send_id = int(cur.lastrowid or 0)
         schedule_in(
             conn, SETTLE_JOB, now + SETTLE_SECONDS, {"send_id": send_id}, now=now, ref=f"twallet:send:{send_id}"
         )
@@ -123,7 +115,7 @@ async def accept_send(sandbox: Sandbox, order: SendOrder) -> SendOutcome:
 
 def settle_in(conn: sqlite3.Connection, now: float, send_id: int) -> str:
     """Post (or fail) one pending send; returns its status afterwards. Safe to run twice."""
-    row = conn.execute("SELECT * FROM twallet_sends WHERE id = ?", (send_id,)).fetchone()
+    row = store.send_by_id(conn, send_id)
     if row is None or row["status"] != "pending":
         return "missing" if row is None else str(row["status"])
     currency = row["asset_key"]
@@ -148,10 +140,7 @@ def settle_in(conn: sqlite3.Connection, now: float, send_id: int) -> str:
         )
 
     def mark_completed(c: sqlite3.Connection, journal: Journal) -> None:
-        c.execute(
-            "UPDATE twallet_sends SET status = 'completed', journal_id = ?, completed_at = ? WHERE id = ?",
-            (journal.id, now, send_id),
-        )
+        store.mark_send_completed(c, send_id, journal.id, now)
 
     try:
         post_hold_in(
@@ -169,10 +158,7 @@ def settle_in(conn: sqlite3.Connection, now: float, send_id: int) -> str:
         return "completed"
     except DomainError as exc:
         void_hold_in(conn, now, int(row["hold_id"]), reason=f"twallet send failed: {exc.code}", atomic=True)
-        conn.execute(
-            "UPDATE twallet_sends SET status = 'failed', failure_reason = ?, completed_at = ? WHERE id = ?",
-            (exc.code, now, send_id),
-        )
+        store.mark_send_failed(conn, send_id, exc.code, now)
         return "failed"
 
 
@@ -189,21 +175,11 @@ async def list_transactions(
     sandbox: Sandbox, user_id: int, *, kind: int, page: int, limit: int
 ) -> tuple[list[tuple[sqlite3.Row, str, str]], int]:
     """(row, sender uuid, recipient uuid) newest first, and the total, for sent (1), received (2) or all (3)."""
-    if kind == 1:
-        where, params = "s.sender_user_id = ?", (user_id,)
-    elif kind == 2:
-        where, params = "s.recipient_user_id = ?", (user_id,)
-    else:
-        where, params = "(s.sender_user_id = ? OR s.recipient_user_id = ?)", (user_id, user_id)
+    offset = (page - 1) * limit
 
     def run(conn: sqlite3.Connection) -> tuple[list[tuple[sqlite3.Row, str, str]], int]:
-        total = int(conn.execute(f"SELECT COUNT(*) FROM twallet_sends s WHERE {where}", params).fetchone()[0])
-        rows = conn.execute(
-            f"SELECT s.*, su.uuid AS sender_uuid, ru.uuid AS recipient_uuid FROM twallet_sends s"
-            f" JOIN users su ON su.id = s.sender_user_id JOIN users ru ON ru.id = s.recipient_user_id"
-            f" WHERE {where} ORDER BY s.created_at DESC, s.id DESC LIMIT ? OFFSET ?",
-            (*params, limit, (page - 1) * limit),
-        ).fetchall()
+        total = store.count_sends_of(conn, user_id, kind)
+        rows = store.sends_of(conn, user_id, kind, limit, offset)
         return [(row, row["sender_uuid"], row["recipient_uuid"]) for row in rows], total
 
     return await sandbox.db.read(run)
