@@ -6,6 +6,9 @@ posts the hold as a ledger transfer (sender -> recipient, fee -> the fees accoun
 idempotency key derived from the send, and marks the row ``completed`` in the same savepoint;
 if the posting is refused (e.g. the recipient's wallet got locked) the hold is voided and the
 send is ``failed``. An ``Idempotency-Key`` header makes a retry return the first send.
+
+``order_for`` checks a request's accounts, recipient, notes and amount (in the order T-Wallet
+answers them) and quotes the fee: the ``SendOrder`` that ``accept_send`` then holds.
 """
 
 from __future__ import annotations
@@ -14,18 +17,24 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from app.core.errors import DomainError, IdempotencyMismatch, InsufficientFunds
+from app.core.errors import DomainError, IdempotencyMismatch, InsufficientFunds, ValidationFailed
 from app.core.identity.models import User
 from app.core.ledger.accounts import open_account_in, system_account_in
 from app.core.ledger.holds import place_hold_in, post_hold_in, void_hold_in
 from app.core.ledger.models import Journal, Leg
+from app.core.money import parse_amount
 from app.core.scheduler import Job, schedule_in
+from app.platforms.twallet import schemas as s
 from app.platforms.twallet import store
+from app.platforms.twallet.errors import TWalletError, record_not_found
 from app.runtime import Sandbox
+from app.wording import invalid_amount_message
 
 SETTLE_JOB = "twallet.settle_send"
 SETTLE_SECONDS = 2.0
 WALLET = "ACCOUNT_PURPOSE_WALLET"
+MAX_NOTES = 500
+MAX_IDEMPOTENCY_KEY = 255
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,61 @@ class SendOutcome:
     accepted: bool
     send_id: int | None = None
     replayed: bool = False
+
+
+async def _wallet(sandbox: Sandbox, user: User, asset_key: str) -> int | None:
+    for account in await sandbox.ledger.accounts_of("user", user.id, purpose=WALLET):
+        if account.currency == asset_key:
+            return account.id
+    return None
+
+
+def _amount_message(exc: ValidationFailed, currency: str) -> str:
+    """T-Wallet's words for ``parse_amount``'s refusals (its guide calls the amount a decimal value)."""
+    if exc.code == "too_many_decimals":
+        return f"amount has more decimals than {currency} allows"
+    if exc.code == "amount_not_positive":
+        return "amount must be greater than 0"
+    if exc.details.get("reason") == "too_large":
+        return invalid_amount_message(exc) or "amount is too large"
+    return "amount must be a decimal number"
+
+
+async def order_for(
+    sandbox: Sandbox, user: User, data: s.SendToProfileRequest, idempotency_key: str | None
+) -> SendOrder:
+    """The send ``user`` asks for, checked (``record not found``, 400 with a message) and with its fee."""
+    if str(data.from_account_id) != user.twallet_account_id:
+        raise record_not_found()
+    asset_key = data.asset_key.strip().upper()
+    sender_account = await _wallet(sandbox, user, asset_key) if asset_key else None
+    if sender_account is None:
+        raise record_not_found()
+    recipient = await sandbox.identity.by_profile_id(data.to_profile_id)
+    if recipient is None or recipient.status == "deleted":
+        raise record_not_found()
+    if recipient.id == user.id:
+        raise TWalletError(400, "cannot send to your own profile")
+    notes = data.meta_data.notes if data.meta_data else None
+    if notes is not None and len(notes) > MAX_NOTES:
+        raise TWalletError(400, f"meta_data.notes must be at most {MAX_NOTES} characters")
+    try:
+        amount = parse_amount(data.amount, asset_key)
+    except ValidationFailed as exc:
+        raise TWalletError(400, _amount_message(exc, asset_key)) from exc
+    fee = (await sandbox.ledger.fees.quote("twallet", "transfer", asset_key, amount)).fee
+    if idempotency_key is not None and len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
+        raise TWalletError(400, f"Idempotency-Key must be at most {MAX_IDEMPOTENCY_KEY} characters")
+    return SendOrder(
+        sender=user,
+        recipient=recipient,
+        sender_ledger_account=sender_account,
+        asset_key=asset_key,
+        amount=amount,
+        fee=fee,
+        notes=notes,
+        idempotency_key=idempotency_key,
+    )
 
 
 def _fingerprint(order: SendOrder) -> dict[str, Any]:
