@@ -14,13 +14,13 @@ from typing import Any
 
 from app.core.identity.models import User
 from app.platforms.nivo.errors import NivoError
+from app.platforms.nivo.store.beneficiaries import beneficiary_by_pair_in, insert_beneficiary_in
+from app.platforms.nivo.store.wallets import payee_wallet_id_in
 from app.runtime import Sandbox
 
 
 async def find_beneficiary(sandbox: Sandbox, owner_id: int, target_id: int) -> sqlite3.Row | None:
-    row: sqlite3.Row | None = await sandbox.db.fetchone(
-        "SELECT * FROM nivo_beneficiaries WHERE owner_user_id = ? AND beneficiary_user_id = ?", (owner_id, target_id)
-    )
+    row: sqlite3.Row | None = await sandbox.db.read(lambda conn: beneficiary_by_pair_in(conn, owner_id, target_id))
     return row
 
 
@@ -37,27 +37,18 @@ async def add_beneficiary(
 
     ``also(conn, now)`` runs in the same write (the route marks its verification used there);
     CONFLICT when the owner already has this beneficiary."""
-    wallet_row = await sandbox.db.fetchone(
-        "SELECT id FROM nivo_wallets WHERE user_id = ? ORDER BY (currency = 'INR') DESC, (status = 'active') DESC,"
-        " created_at LIMIT 1",
-        (target.id,),
-    )
+    wallet_row = await sandbox.db.read(lambda conn: payee_wallet_id_in(conn, target.id))
     beneficiary_id = str(uuid.uuid4())
     now = sandbox.clock.time()
 
     def run(conn: sqlite3.Connection) -> sqlite3.Row:
         if also is not None:
             also(conn, now)
+        wallet_id = wallet_row["id"] if wallet_row else None
         try:
-            conn.execute(
-                "INSERT INTO nivo_beneficiaries (id, owner_user_id, beneficiary_user_id, wallet_id, nickname, phone,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (beneficiary_id, owner_id, target.id, wallet_row["id"] if wallet_row else None, nickname, phone, now),
-            )
+            return insert_beneficiary_in(conn, beneficiary_id, owner_id, target.id, wallet_id, nickname, phone, now)
         except sqlite3.IntegrityError:
             raise NivoError("CONFLICT", "Beneficiary already exists") from None
-        row: sqlite3.Row = conn.execute("SELECT * FROM nivo_beneficiaries WHERE id = ?", (beneficiary_id,)).fetchone()
-        return row
 
     row: sqlite3.Row = await sandbox.db.write(run)
     return row

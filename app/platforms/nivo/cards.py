@@ -25,6 +25,14 @@ from app.platforms.nivo import render
 from app.platforms.nivo import schemas as s
 from app.platforms.nivo.auth import NivoCaller, provide_caller
 from app.platforms.nivo.errors import NivoError
+from app.platforms.nivo.store.cards import (
+    card_in,
+    cards_of_wallet_in,
+    insert_card_in,
+    live_card_count_in,
+    move_card_status_in,
+    set_card_limits_in,
+)
 from app.platforms.nivo.wallets import NivoWallet, get_wallet_in, normalize_uuid, require_active, wallet_of
 from app.registry import SandboxDep
 from app.runtime import Sandbox
@@ -55,16 +63,11 @@ def number_hash(card_id: str, number: str) -> str:
     return hashlib.sha256(f"{card_id}:{number}".encode()).hexdigest()
 
 
-def _get_card_in(conn: sqlite3.Connection, card_id: str) -> sqlite3.Row | None:
-    row: sqlite3.Row | None = conn.execute("SELECT * FROM nivo_cards WHERE id = ?", (card_id,)).fetchone()
-    return row
-
-
 async def _card_of(sandbox: Sandbox, card_id: str, user_id: int) -> tuple[sqlite3.Row, NivoWallet]:
     key = normalize_uuid(card_id)
 
     def read(conn: sqlite3.Connection) -> tuple[sqlite3.Row | None, NivoWallet | None]:
-        row = _get_card_in(conn, key) if key else None
+        row = card_in(conn, key) if key else None
         return row, (get_wallet_in(conn, row["wallet_id"]) if row is not None else None)
 
     row, wallet = await sandbox.db.read(read)
@@ -102,15 +105,10 @@ async def create_card(
     )
 
     def run(conn: sqlite3.Connection) -> sqlite3.Row | None:
-        live = conn.execute(
-            "SELECT COUNT(*) FROM nivo_cards WHERE wallet_id = ? AND status != 'cancelled'", (w.id,)
-        ).fetchone()[0]
-        if live >= MAX_CARDS_PER_WALLET:
+        if live_card_count_in(conn, w.id) >= MAX_CARDS_PER_WALLET:
             raise NivoError("LIMIT_EXCEEDED", f"A wallet can have at most {MAX_CARDS_PER_WALLET} active cards")
-        conn.execute(
-            "INSERT INTO nivo_cards (id, wallet_id, user_id, card_number_masked, last4, number_hash, card_holder_name,"
-            " expiry_month, expiry_year, status, daily_limit, monthly_limit, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)",
+        insert_card_in(
+            conn,
             (
                 card_id,
                 w.id,
@@ -127,7 +125,7 @@ async def create_card(
                 now,
             ),
         )
-        return _get_card_in(conn, card_id)
+        return card_in(conn, card_id)
 
     row = await sandbox.db.write(run)
     return s.CardCreatedEnvelope(
@@ -147,7 +145,7 @@ async def create_card(
 )
 async def list_cards(wallet_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardListEnvelope:
     w = await wallet_of(sandbox, wallet_id, caller.user.id)
-    rows = await sandbox.db.fetchall("SELECT * FROM nivo_cards WHERE wallet_id = ? ORDER BY created_at, id", (w.id,))
+    rows = await sandbox.db.read(lambda conn: cards_of_wallet_in(conn, w.id))
     return s.CardListEnvelope(success=True, data=[render.card(r, w.currency) for r in rows])
 
 
@@ -161,13 +159,9 @@ async def _set_status(sandbox: Sandbox, row: sqlite3.Row, allowed: tuple[str, ..
     now = sandbox.clock.time()
 
     def run(conn: sqlite3.Connection) -> sqlite3.Row | None:
-        marks = ",".join("?" * len(allowed))
-        cur = conn.execute(
-            f"UPDATE nivo_cards SET status = ?, updated_at = ? WHERE id = ? AND status IN ({marks})",
-            (target, now, row["id"], *allowed),
-        )
-        current = _get_card_in(conn, row["id"])
-        if cur.rowcount != 1 and current is not None:
+        moved = move_card_status_in(conn, row["id"], allowed, target, now)
+        current = card_in(conn, row["id"])
+        if moved != 1 and current is not None:
             raise NivoError("CONFLICT", _refusal(current["status"], target))
         return current
 
@@ -265,13 +259,9 @@ async def update_limits(
     now = sandbox.clock.time()
 
     def run(conn: sqlite3.Connection) -> sqlite3.Row | None:
-        cur = conn.execute(
-            "UPDATE nivo_cards SET daily_limit = ?, monthly_limit = ?, updated_at = ?"
-            " WHERE id = ? AND status = 'active'",
-            (daily, monthly, now, row["id"]),
-        )
-        current = _get_card_in(conn, row["id"])
-        if cur.rowcount != 1 and current is not None:
+        changed = set_card_limits_in(conn, row["id"], daily, monthly, now)
+        current = card_in(conn, row["id"])
+        if changed != 1 and current is not None:
             if current["status"] == "frozen":
                 raise NivoError("CONFLICT", "Card is frozen; unfreeze it before changing limits")
             raise NivoError("CONFLICT", _refusal(current["status"], "active"))

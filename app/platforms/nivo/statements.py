@@ -26,6 +26,7 @@ from app.platforms.nivo import render
 from app.platforms.nivo import schemas as s
 from app.platforms.nivo.auth import NivoCaller, provide_caller
 from app.platforms.nivo.errors import NivoError
+from app.platforms.nivo.store.transactions import spending_by_category_in, transactions_by_journals_in
 from app.platforms.nivo.wallets import NivoWallet, wallet_of
 from app.registry import SandboxDep
 from app.runtime import Sandbox
@@ -81,12 +82,7 @@ async def spending_summary(
     w = await wallet_of(sandbox, wallet_id, caller.user.id)
     day = parse_day(on, "date") if on else utc_from_ts(sandbox.clock.time()).date()
     label, start, end = period_bounds(period.strip().lower(), day)
-    rows = await sandbox.db.fetchall(
-        "SELECT COALESCE(category, 'other') AS category, SUM(amount) AS total FROM nivo_transactions"
-        " WHERE from_wallet_id = ? AND type IN ('transfer', 'withdrawal') AND status = 'completed'"
-        " AND created_at >= ? AND created_at < ? GROUP BY 1 ORDER BY 2 DESC, 1",
-        (w.id, start, end),
-    )
+    rows = await sandbox.db.read(lambda conn: spending_by_category_in(conn, w.id, start, end))
     categories = {r["category"]: render.amount_number(int(r["total"]), w.currency) for r in rows}
     total = sum(int(r["total"]) for r in rows)
     return s.SpendingSummaryEnvelope(
@@ -142,11 +138,7 @@ async def load_statement(
     journal_ids = sorted({e.journal_id for e in statement.entries})
     by_journal = {}
     if journal_ids:
-        marks = ",".join("?" * len(journal_ids))
-        rows = await sandbox.db.fetchall(
-            f"SELECT journal_id, id, type, category FROM nivo_transactions WHERE journal_id IN ({marks})",
-            tuple(journal_ids),
-        )
+        rows = await sandbox.db.read(lambda conn: transactions_by_journals_in(conn, journal_ids))
         by_journal = {r["journal_id"]: r for r in rows}
     lines = []
     for e in statement.entries:

@@ -16,7 +16,14 @@ from app.platforms.nivo import schemas as s
 from app.platforms.nivo import verifications as ver
 from app.platforms.nivo.auth import NivoCaller, provide_caller
 from app.platforms.nivo.errors import NivoError
-from app.platforms.nivo.movements import TxSpec, post_movement, post_movement_in, transaction_by_journal_in
+from app.platforms.nivo.movements import TxSpec, post_movement, post_movement_in
+from app.platforms.nivo.store.transactions import (
+    categories_in,
+    category_names_in,
+    set_category_in,
+    transaction_by_journal_in,
+    visible_transaction_in,
+)
 from app.platforms.nivo.wallets import (
     NivoWallet,
     ensure_owned,
@@ -196,12 +203,7 @@ async def _visible_transaction(sandbox: Sandbox, transaction_id: str, user_id: i
     key = normalize_uuid(transaction_id)
     row = None
     if key is not None:
-        row = await sandbox.db.fetchone(
-            "SELECT t.* FROM nivo_transactions t WHERE t.id = ? AND (t.user_id = ?"
-            " OR EXISTS (SELECT 1 FROM nivo_wallets w"
-            " WHERE w.user_id = ? AND w.id IN (t.from_wallet_id, t.to_wallet_id)))",
-            (key, user_id, user_id),
-        )
+        row = await sandbox.db.read(lambda conn: visible_transaction_in(conn, key, user_id))
     if row is None:
         raise NivoError("NOT_FOUND", "Transaction not found")
     return row
@@ -228,16 +230,12 @@ async def set_category(
 ) -> s.TransactionEnvelope:
     row = await _visible_transaction(sandbox, id, caller.user.id)
     category = data.category.strip().lower()
-    names = [r["name"] for r in await sandbox.db.fetchall("SELECT name FROM nivo_categories ORDER BY rowid")]
+    names = [r["name"] for r in await sandbox.db.read(category_names_in)]
     if category not in names:
         raise NivoError("VALIDATION_ERROR", f"Invalid category {data.category!r}; allowed: {', '.join(names)}")
 
-    def run(conn: sqlite3.Connection) -> sqlite3.Row:
-        conn.execute("UPDATE nivo_transactions SET category = ? WHERE id = ?", (category, row["id"]))
-        updated: sqlite3.Row = conn.execute("SELECT * FROM nivo_transactions WHERE id = ?", (row["id"],)).fetchone()
-        return updated
-
-    updated = await sandbox.db.write(run)
+    transaction_id = row["id"]
+    updated = await sandbox.db.write(lambda conn: set_category_in(conn, transaction_id, category))
     return s.TransactionEnvelope(success=True, data=render.transaction(updated))
 
 
@@ -247,7 +245,7 @@ async def set_category(
     operation_id="nivoCategories",
 )
 async def categories(caller: NivoCaller, sandbox: SandboxDep) -> s.CategoriesEnvelope:
-    rows = await sandbox.db.fetchall("SELECT name, label FROM nivo_categories ORDER BY rowid")
+    rows = await sandbox.db.read(categories_in)
     items = [s.CategoryOut(name=r["name"], label=r["label"]) for r in rows]
     return s.CategoriesEnvelope(success=True, data=s.CategoriesOut(categories=items))
 

@@ -13,7 +13,9 @@ from app.platforms.nivo.auth import NivoCaller, provide_caller
 from app.platforms.nivo.beneficiaries import add_beneficiary as add_beneficiary_row
 from app.platforms.nivo.errors import NivoError
 from app.platforms.nivo.identity_routes import PHONE_RE
-from app.platforms.nivo.upi import MAX_UPI_AMOUNT_MAJOR, get_deposit_in, start_upi_deposit, validate_upi_id
+from app.platforms.nivo.store.beneficiaries import beneficiaries_of_in, delete_beneficiary_in, has_beneficiary_in
+from app.platforms.nivo.store.upi import upi_deposit_in
+from app.platforms.nivo.upi import MAX_UPI_AMOUNT_MAJOR, start_upi_deposit, validate_upi_id
 from app.platforms.nivo.wallets import (
     NivoWallet,
     create_wallet,
@@ -142,7 +144,7 @@ async def upi_deposit_status(
     wallet_id: str, deposit_id: str, caller: NivoCaller, sandbox: SandboxDep
 ) -> s.UpiDepositEnvelope:
     w = await wallet_of(sandbox, wallet_id, caller.user.id)
-    row = await sandbox.db.read(lambda conn: get_deposit_in(conn, deposit_id))
+    row = await sandbox.db.read(lambda conn: upi_deposit_in(conn, deposit_id))
     if row is None or row["wallet_id"] != w.id:
         raise NivoError("NOT_FOUND", "UPI deposit not found")
     return s.UpiDepositEnvelope(success=True, data=render.upi_deposit(row))
@@ -170,11 +172,7 @@ async def add_beneficiary(
         raise NivoError("NOT_FOUND", "No Nivo user is registered with this phone number")
     if target.id == caller.user.id:
         raise NivoError("BAD_REQUEST", "You cannot add yourself as a beneficiary")
-    existing = await sandbox.db.fetchone(
-        "SELECT id FROM nivo_beneficiaries WHERE owner_user_id = ? AND beneficiary_user_id = ?",
-        (caller.user.id, target.id),
-    )
-    if existing is not None:
+    if await sandbox.db.read(lambda conn: has_beneficiary_in(conn, caller.user.id, target.id)):
         raise NivoError("CONFLICT", "Beneficiary already exists")
     params = {"phone": phone, "nickname": nickname}
     if not data.verification_token:
@@ -190,9 +188,7 @@ async def add_beneficiary(
 
 @get("/beneficiaries", summary="List beneficiaries", operation_id="nivoListBeneficiaries")
 async def list_beneficiaries(caller: NivoCaller, sandbox: SandboxDep) -> s.BeneficiaryListEnvelope:
-    rows = await sandbox.db.fetchall(
-        "SELECT * FROM nivo_beneficiaries WHERE owner_user_id = ? ORDER BY created_at, id", (caller.user.id,)
-    )
+    rows = await sandbox.db.read(lambda conn: beneficiaries_of_in(conn, caller.user.id))
     return s.BeneficiaryListEnvelope(success=True, data=[render.beneficiary(r) for r in rows])
 
 
@@ -204,13 +200,7 @@ async def list_beneficiaries(caller: NivoCaller, sandbox: SandboxDep) -> s.Benef
 )
 async def delete_beneficiary(beneficiary_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.MessageEnvelope:
     key = normalize_uuid(beneficiary_id) or beneficiary_id
-    deleted = await sandbox.db.write(
-        lambda conn: (
-            conn.execute(
-                "DELETE FROM nivo_beneficiaries WHERE id = ? AND owner_user_id = ?", (key, caller.user.id)
-            ).rowcount
-        )
-    )
+    deleted = await sandbox.db.write(lambda conn: delete_beneficiary_in(conn, key, caller.user.id))
     if deleted != 1:
         raise NivoError("NOT_FOUND", "Beneficiary not found")
     return s.MessageEnvelope(success=True, data=s.MessageOut(message="Beneficiary deleted"))
