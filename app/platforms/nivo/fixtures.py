@@ -19,7 +19,7 @@ from app.core.fixture_kinds import Built, Declared, FixtureKind, Issue, Ref
 from app.platforms.nivo import render
 from app.platforms.nivo.beneficiaries import add_beneficiary, find_beneficiary
 from app.platforms.nivo.errors import NivoError
-from app.platforms.nivo.identity_routes import PHONE_RE
+from app.platforms.nivo.identity import PHONE_RE
 from app.platforms.nivo.provisioning import open_active_wallet
 from app.platforms.nivo.store.upi import upi_deposit_in
 from app.platforms.nivo.upi import MAX_UPI_AMOUNT_MAJOR, start_upi_deposit

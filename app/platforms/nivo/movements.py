@@ -3,7 +3,7 @@
 Each is one ledger posting with an idempotency key, in one write job: Nivo's transaction row and
 the wallet-limit check run in ``on_posted``, inside the job's savepoint, so a limit breach rolls the
 posting back and a replay returns the first transaction without posting again. A transfer also
-reads its two wallets inside that job (``transaction_routes.transfer``), so the checks and the posting are atomic:
+reads its two wallets inside that job (``transactions.transfer``), so the checks and the posting are atomic:
 a wallet frozen a moment earlier cannot be debited.
 """
 

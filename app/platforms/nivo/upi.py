@@ -15,15 +15,17 @@ import uuid
 
 from app.core.errors import DomainError
 from app.core.ledger.models import Journal, Leg
+from app.core.money import exponent, parse_amount
 from app.platforms.nivo.errors import NivoError
 from app.platforms.nivo.movements import TxSpec, insert_transaction_in
+from app.platforms.nivo.schemas import Amount
 from app.platforms.nivo.store.upi import (
     complete_upi_deposit_in,
     fail_upi_deposit_in,
     insert_upi_deposit_in,
     upi_deposit_in,
 )
-from app.platforms.nivo.wallets import NivoWallet, get_wallet_in
+from app.platforms.nivo.wallets import NivoWallet, get_wallet_in, require_active
 from app.runtime import Sandbox
 from simulators.operations import Operation, Outcome, Plan
 
@@ -37,6 +39,28 @@ def validate_upi_id(sandbox: Sandbox, upi_id: str) -> str:
     """``name@psp`` with a known PSP handle (the UPI simulator's rules), normalised to lower case."""
     normalised: str = sandbox.simulators.upi.normalise(upi_id)
     return normalised
+
+
+async def deposit_to_wallet(
+    sandbox: Sandbox, w: NivoWallet, given_upi_id: str, given_amount: Amount
+) -> tuple[sqlite3.Row, Plan]:
+    """``POST .../deposit/upi`` on the caller's wallet: the request's checks, then :func:`start_upi_deposit`."""
+    upi_id = validate_upi_id(sandbox, given_upi_id)
+    amount = parse_amount(given_amount, w.currency)
+    if w.currency != "INR":
+        raise NivoError("BAD_REQUEST", "UPI deposits are only available for INR wallets")
+    if amount > MAX_UPI_AMOUNT_MAJOR * 10 ** exponent(w.currency):
+        raise NivoError("LIMIT_EXCEEDED", f"UPI deposits are limited to {MAX_UPI_AMOUNT_MAJOR} INR per transaction")
+    require_active(w)
+    return await start_upi_deposit(sandbox, w, amount, upi_id)
+
+
+async def deposit_of_wallet(sandbox: Sandbox, w: NivoWallet, deposit_id: str) -> sqlite3.Row:
+    """A UPI deposit into ``w``; NOT_FOUND when unknown or into another wallet."""
+    row = await sandbox.db.read(lambda conn: upi_deposit_in(conn, deposit_id))
+    if row is None or row["wallet_id"] != w.id:
+        raise NivoError("NOT_FOUND", "UPI deposit not found")
+    return row
 
 
 async def start_upi_deposit(sandbox: Sandbox, wallet: NivoWallet, amount: int, upi_id: str) -> tuple[sqlite3.Row, Plan]:

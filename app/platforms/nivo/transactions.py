@@ -1,20 +1,18 @@
-"""Nivo transaction service at the gateway: /api/v1/transaction/... (Flows 3, 4, 5, 6 and 9 categories)."""
+"""Nivo's transaction service rules (Flows 3, 4, 5, 6 and 9): deposit, withdrawal, transfer (above
+50,000 INR under User-Admin verification), reading a transaction and setting its category.
+
+The postings themselves are ``movements.py``'s; the handlers are ``routes/transactions.py``.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 import uuid
-from typing import Any
-
-from litestar import Request, Response, Router, get, patch, post
-from litestar.di import Provide
 
 from app.core.errors import InsufficientFunds
 from app.core.money import normalize_currency, parse_amount
-from app.platforms.nivo import render
 from app.platforms.nivo import schemas as s
 from app.platforms.nivo import verifications as ver
-from app.platforms.nivo.auth import NivoCaller, provide_caller
 from app.platforms.nivo.errors import NivoError
 from app.platforms.nivo.movements import TxSpec, post_movement, post_movement_in
 from app.platforms.nivo.store.transactions import (
@@ -32,19 +30,19 @@ from app.platforms.nivo.wallets import (
     require_active,
     wallet_of,
 )
-from app.registry import SandboxDep
 from app.runtime import Sandbox
 
 HIGH_VALUE_INR_MINOR = 50_000_00  # transfers above 50,000 INR need User-Admin verification
 MAX_DESCRIPTION = 255
+TRANSFER_FUNDS_MESSAGE = "Insufficient balance in source wallet"
 
 
-def _idempotency_key(request: Request[Any, Any, Any], operation: str, user_id: int) -> str:
-    """Idempotency-Key header, else one generated per request (Nivo's transaction service does that)."""
-    given = (request.headers.get("idempotency-key") or "").strip()
-    if len(given) > 200:
+def idempotency_key(given: str | None, operation: str, user_id: int) -> str:
+    """The Idempotency-Key header, else one generated per request (Nivo's transaction service does that)."""
+    key = (given or "").strip()
+    if len(key) > 200:
         raise NivoError("VALIDATION_ERROR", "Idempotency-Key must be at most 200 characters")
-    return f"nivo:{operation}:{user_id}:{given or uuid.uuid4()}"
+    return f"nivo:{operation}:{user_id}:{key or uuid.uuid4()}"
 
 
 def _check_currency(given: str | None, wallet: NivoWallet) -> None:
@@ -66,10 +64,10 @@ async def _precheck_balance(sandbox: Sandbox, wallet: NivoWallet, amount: int, m
 
 
 async def _single_wallet_movement(
-    sandbox: Sandbox, caller: NivoCaller, data: s.DepositRequest | s.WithdrawalRequest
+    sandbox: Sandbox, user_id: int, data: s.DepositRequest | s.WithdrawalRequest
 ) -> tuple[NivoWallet, int, str]:
     """A deposit's or withdrawal's wallet (owned, active), amount in minor units and description."""
-    w = await wallet_of(sandbox, data.wallet_id, caller.user.id)
+    w = await wallet_of(sandbox, data.wallet_id, user_id)
     _check_currency(data.currency, w)
     amount = parse_amount(data.amount, w.currency)
     description = _description(data.description)
@@ -77,41 +75,19 @@ async def _single_wallet_movement(
     return w, amount, description
 
 
-def _created(row: sqlite3.Row) -> Response[s.TransactionEnvelope]:
-    return Response(s.TransactionEnvelope(success=True, data=render.transaction(row)), status_code=201)
+async def deposit(sandbox: Sandbox, user_id: int, data: s.DepositRequest, given_key: str | None) -> sqlite3.Row:
+    w, amount, description = await _single_wallet_movement(sandbox, user_id, data)
+    spec = TxSpec("deposit", user_id, amount, w.currency, None, w, description)
+    return await post_movement(sandbox, spec, idempotency_key(given_key, "deposit", user_id))
 
 
-@post(
-    "/transactions/deposit",
-    status_code=201,
-    summary="Deposit into a wallet",
-    operation_id="nivoDeposit",
-)
-async def deposit(
-    data: s.DepositRequest, request: Request[Any, Any, Any], caller: NivoCaller, sandbox: SandboxDep
-) -> Response[s.TransactionEnvelope]:
-    w, amount, description = await _single_wallet_movement(sandbox, caller, data)
-    spec = TxSpec("deposit", caller.user.id, amount, w.currency, None, w, description)
-    row = await post_movement(sandbox, spec, _idempotency_key(request, "deposit", caller.user.id))
-    return _created(row)
-
-
-@post(
-    "/transactions/withdrawal",
-    status_code=201,
-    summary="Withdraw from a wallet",
-    operation_id="nivoWithdrawal",
-)
-async def withdrawal(
-    data: s.WithdrawalRequest, request: Request[Any, Any, Any], caller: NivoCaller, sandbox: SandboxDep
-) -> Response[s.TransactionEnvelope]:
-    w, amount, description = await _single_wallet_movement(sandbox, caller, data)
-    spec = TxSpec("withdrawal", caller.user.id, amount, w.currency, w, None, description)
+async def withdraw(sandbox: Sandbox, user_id: int, data: s.WithdrawalRequest, given_key: str | None) -> sqlite3.Row:
+    w, amount, description = await _single_wallet_movement(sandbox, user_id, data)
+    spec = TxSpec("withdrawal", user_id, amount, w.currency, w, None, description)
     try:
-        row = await post_movement(sandbox, spec, _idempotency_key(request, "withdrawal", caller.user.id))
+        return await post_movement(sandbox, spec, idempotency_key(given_key, "withdrawal", user_id))
     except InsufficientFunds:
         raise NivoError("INSUFFICIENT_FUNDS", "Wallet balance insufficient for withdrawal") from None
-    return _created(row)
 
 
 class _NeedsVerification(Exception):
@@ -141,46 +117,47 @@ def _transfer_spec(
     return TxSpec("transfer", user_id, amount, source.currency, source, target, description)
 
 
-@post(
-    "/transactions/transfer",
-    status_code=201,
-    summary="Transfer between wallets (above 50,000 INR: verification)",
-    operation_id="nivoTransfer",
-    responses=s.VERIFYING_RESPONSES,
-)
 async def transfer(
-    data: s.TransferRequest, request: Request[Any, Any, Any], caller: NivoCaller, sandbox: SandboxDep
-) -> Response[s.TransactionEnvelope | s.VerificationRequiredEnvelope]:
+    sandbox: Sandbox, user_id: int, data: s.TransferRequest, given_key: str | None
+) -> sqlite3.Row | s.VerificationRequiredOut:
+    """The transfer's row; above the threshold the verification started, or with its token the transfer."""
     keys = normalize_uuid(data.from_wallet_id), normalize_uuid(data.to_wallet_id)
-    idempotency_key = _idempotency_key(request, "transfer", caller.user.id)
-    message = "Insufficient balance in source wallet"
+    key = idempotency_key(given_key, "transfer", user_id)
     tx_id = str(uuid.uuid4())
 
     def run(conn: sqlite3.Connection) -> sqlite3.Row:
         # The wallets are read, checked and debited in one write job: no read hop, and no window
         # in which a wallet frozen after the check is still debited.
         source, target = get_wallets_in(conn, *keys)
-        spec = _transfer_spec(source, target, data, caller.user.id)
+        spec = _transfer_spec(source, target, data, user_id)
         if spec.currency == "INR" and spec.amount > HIGH_VALUE_INR_MINOR:
             raise _NeedsVerification(spec)
         # The ledger checks the balance atomically with the debit; no separate read needed.
-        return post_movement_in(conn, sandbox.clock.time(), spec, idempotency_key, tx_id=tx_id)
+        return post_movement_in(conn, sandbox.clock.time(), spec, key, tx_id=tx_id)
 
     try:
-        return _created(await sandbox.db.write(run))
+        row: sqlite3.Row = await sandbox.db.write(run)
+        return row
     except InsufficientFunds:
-        raise NivoError("INSUFFICIENT_FUNDS", message) from None
+        raise NivoError("INSUFFICIENT_FUNDS", TRANSFER_FUNDS_MESSAGE) from None
     except _NeedsVerification as high_value:
         spec = high_value.spec
+    return await _high_value_transfer(sandbox, user_id, spec, data.verification_token)
+
+
+async def _high_value_transfer(
+    sandbox: Sandbox, user_id: int, spec: TxSpec, verification_token: str | None
+) -> sqlite3.Row | s.VerificationRequiredOut:
+    """Without a token: the balance checked, a verification started. With one: the transfer posted under
+    the verification's key (a retry with the used token: the same transaction again)."""
     assert spec.from_wallet is not None and spec.to_wallet is not None
     source, target, amount = spec.from_wallet, spec.to_wallet, spec.amount
     params = {"from": source.id, "to": target.id, "amount": amount, "currency": source.currency}
-    if not data.verification_token:
-        await _precheck_balance(sandbox, source, amount, message)
-        out = await ver.start(sandbox, caller.user.id, ver.HIGH_VALUE_TRANSFER, params)
-        return Response(s.VerificationRequiredEnvelope(success=True, data=out), status_code=202)
+    if not verification_token:
+        await _precheck_balance(sandbox, source, amount, TRANSFER_FUNDS_MESSAGE)
+        return await ver.start(sandbox, user_id, ver.HIGH_VALUE_TRANSFER, params)
     grant = await ver.check_token(
-        sandbox, caller.user.id, ver.HIGH_VALUE_TRANSFER, params, data.verification_token, allow_used=True
+        sandbox, user_id, ver.HIGH_VALUE_TRANSFER, params, verification_token, allow_used=True
     )
     key = f"nivo:transfer:verification:{grant.id}"
     if grant.used:  # a retry of the completed transfer: the same transaction again
@@ -188,18 +165,18 @@ async def transfer(
         replay = await sandbox.db.read(lambda conn: transaction_by_journal_in(conn, journal.id)) if journal else None
         if replay is None:
             raise NivoError("FORBIDDEN", "Verification token has already been used")
-        return _created(replay)
+        return replay
     now = sandbox.clock.time()
     try:
         row = await post_movement(sandbox, spec, key, extra_in=lambda conn, _tx: ver.mark_used_in(conn, grant, now))
     except InsufficientFunds:
-        raise NivoError("INSUFFICIENT_FUNDS", message) from None
+        raise NivoError("INSUFFICIENT_FUNDS", TRANSFER_FUNDS_MESSAGE) from None
     await ver.retire_core_token(sandbox, grant)
-    return _created(row)
+    return row
 
 
-# -- transactions and categories (Flow 9) ------------------------------------------------------
-async def _visible_transaction(sandbox: Sandbox, transaction_id: str, user_id: int) -> sqlite3.Row:
+async def visible_transaction(sandbox: Sandbox, transaction_id: str, user_id: int) -> sqlite3.Row:
+    """A transaction the user initiated or that moved money of their wallets; NOT_FOUND otherwise."""
     key = normalize_uuid(transaction_id)
     row = None
     if key is not None:
@@ -209,50 +186,19 @@ async def _visible_transaction(sandbox: Sandbox, transaction_id: str, user_id: i
     return row
 
 
-@get(
-    "/transactions/{id:str}",
-    summary="Get a transaction",
-    operation_id="nivoGetTransaction",
-)
-async def get_transaction(id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.TransactionEnvelope:
-    row = await _visible_transaction(sandbox, id, caller.user.id)
-    return s.TransactionEnvelope(success=True, data=render.transaction(row))
-
-
-@patch(
-    "/transactions/{id:str}/category",
-    status_code=200,
-    summary="Set a transaction's spending category",
-    operation_id="nivoSetCategory",
-)
-async def set_category(
-    id: str, data: s.CategoryRequest, caller: NivoCaller, sandbox: SandboxDep
-) -> s.TransactionEnvelope:
-    row = await _visible_transaction(sandbox, id, caller.user.id)
-    category = data.category.strip().lower()
+async def set_category(sandbox: Sandbox, transaction_id: str, user_id: int, given: str) -> sqlite3.Row:
+    """The transaction with its category set (one of the fixed list); returns the updated row."""
+    row = await visible_transaction(sandbox, transaction_id, user_id)
+    category = given.strip().lower()
     names = [r["name"] for r in await sandbox.db.read(category_names_in)]
     if category not in names:
-        raise NivoError("VALIDATION_ERROR", f"Invalid category {data.category!r}; allowed: {', '.join(names)}")
-
-    transaction_id = row["id"]
-    updated = await sandbox.db.write(lambda conn: set_category_in(conn, transaction_id, category))
-    return s.TransactionEnvelope(success=True, data=render.transaction(updated))
-
-
-@get(
-    "/categories",
-    summary="The fixed list of spending categories",
-    operation_id="nivoCategories",
-)
-async def categories(caller: NivoCaller, sandbox: SandboxDep) -> s.CategoriesEnvelope:
-    rows = await sandbox.db.read(categories_in)
-    items = [s.CategoryOut(name=r["name"], label=r["label"]) for r in rows]
-    return s.CategoriesEnvelope(success=True, data=s.CategoriesOut(categories=items))
+        raise NivoError("VALIDATION_ERROR", f"Invalid category {given!r}; allowed: {', '.join(names)}")
+    found_id = row["id"]
+    updated: sqlite3.Row = await sandbox.db.write(lambda conn: set_category_in(conn, found_id, category))
+    return updated
 
 
-transaction_router = Router(
-    path="/api/v1/transaction",
-    route_handlers=[deposit, withdrawal, transfer, get_transaction, set_category, categories],
-    dependencies={"caller": Provide(provide_caller)},
-    tags=["nivo: transaction"],
-)
+async def categories(sandbox: Sandbox) -> list[sqlite3.Row]:
+    """(name, label) of the fixed category list, in its order."""
+    rows: list[sqlite3.Row] = await sandbox.db.read(categories_in)
+    return rows
