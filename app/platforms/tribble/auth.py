@@ -29,6 +29,7 @@ from app.platforms.tribble.schemas import (
     RegisterOut,
 )
 from app.platforms.tribble.security import ACCESS_TTL, PLATFORM, REFRESH_TTL
+from app.platforms.tribble.store import kyc as kyc_store
 from app.registry import SandboxDep
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -216,9 +217,8 @@ async def submit_kyc(request: Request[Any, Any, Any], caller: Principal, sandbox
     submission_id = new_id("kyc-submission")
 
     def run(conn: sqlite3.Connection) -> int:
-        conn.execute(
-            "INSERT INTO tribble_kyc_documents (id, submission_id, user_id, document_type, filename, content_type,"
-            " size, content, ocr, status, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING_REVIEW', ?)",
+        kyc_store.insert_document(
+            conn,
             (
                 new_id("kycdoc"),
                 submission_id,
@@ -232,10 +232,7 @@ async def submit_kyc(request: Request[Any, Any, Any], caller: Principal, sandbox
                 now,
             ),
         )
-        row = conn.execute(
-            "SELECT COUNT(*) FROM tribble_kyc_documents WHERE user_id = ? AND status = 'PENDING_REVIEW'", (user_id,)
-        ).fetchone()
-        return int(row[0])
+        return kyc_store.pending_count(conn, user_id)
 
     pending = int(await sandbox.db.write(run))
     if caller.user.kyc_status != "approved":

@@ -33,6 +33,7 @@ from app.platforms.tribble.schemas import (
     TopupListOut,
     TopupOut,
 )
+from app.platforms.tribble.store import bills as store
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 
@@ -122,16 +123,11 @@ async def topup(caller: Principal, sandbox: SandboxDep, data: TopupIn) -> Respon
         wallet.id if wallet else None,
         now,
     )
-    insert_sql = (
-        "INSERT INTO tribble_topups (id, user_id, provider, phone, amount, currency, status, reference,"
-        " payment_method_id, wallet_account_id, created_at, journal_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, 'PROCESSING', ?, ?, ?, ?, ?)"
-    )
     if wallet is not None:
         settlement = await sandbox.ledger.system_account("settlement", currency)
 
         def on_posted(conn: sqlite3.Connection, journal: Journal) -> None:
-            conn.execute(insert_sql, (*values, journal.id))
+            store.insert_topup(conn, values, journal.id)
 
         try:
             await sandbox.ledger.post(
@@ -153,7 +149,7 @@ async def topup(caller: Principal, sandbox: SandboxDep, data: TopupIn) -> Respon
                 },
             ) from None
     else:
-        await sandbox.db.write(lambda conn: conn.execute(insert_sql, (*values, None)))
+        await sandbox.db.write(lambda conn: store.insert_topup(conn, values, None))
     inputs: dict[str, Any] = {"phone": phone, "amount": minor}
     if method is not None:
         inputs["card_token"] = method["card_token"]
@@ -177,9 +173,7 @@ async def topup(caller: Principal, sandbox: SandboxDep, data: TopupIn) -> Respon
         raise
     status = "SUCCESS" if plan.outcome == "success" else "PROCESSING"
     if status == "SUCCESS":
-        await sandbox.db.execute(
-            "UPDATE tribble_topups SET status = 'SUCCESS' WHERE id = ? AND status = 'PROCESSING'", (topup_id,)
-        )
+        await sandbox.db.write(lambda conn: store.succeed_if_processing(conn, topup_id))
     body = TopupOut(
         transaction_id=topup_id,
         type="airtime_topup",
@@ -199,29 +193,21 @@ async def topup(caller: Principal, sandbox: SandboxDep, data: TopupIn) -> Respon
 
 
 async def settle_topup(sandbox: Sandbox, op: Any, outcome: Any) -> None:
-    row = await sandbox.db.fetchone("SELECT * FROM tribble_topups WHERE id = ?", (op.ref,))
+    row = await sandbox.db.read(lambda conn: store.topup_by_id(conn, op.ref))
     if row is None or row["status"] == "FAILED" or row["completed_at"] is not None:
         return
     now = sandbox.clock.time()
     if outcome.succeeded:
-        await sandbox.db.execute(
-            "UPDATE tribble_topups SET status = 'SUCCESS', completed_at = ? WHERE id = ?", (now, op.ref)
-        )
+        await sandbox.db.write(lambda conn: store.complete_topup(conn, op.ref, now))
         return
     reason = outcome.error_message or "Airtime top-up failed"
     if row["wallet_account_id"] is None:
-        await sandbox.db.execute(
-            "UPDATE tribble_topups SET status = 'FAILED', failure_reason = ?, completed_at = ? WHERE id = ?",
-            (reason, now, op.ref),
-        )
+        await sandbox.db.write(lambda conn: store.fail_topup(conn, op.ref, reason, now))
         return
     settlement = await sandbox.ledger.system_account("settlement", row["currency"])
 
     def done(conn: sqlite3.Connection, journal: Journal) -> None:
-        conn.execute(
-            "UPDATE tribble_topups SET status = 'FAILED', failure_reason = ?, completed_at = ? WHERE id = ?",
-            (reason, now, op.ref),
-        )
+        store.fail_topup(conn, op.ref, reason, now)
 
     await sandbox.ledger.post(
         "TRANSACTION_TYPE_REVERSAL",
@@ -235,7 +221,8 @@ async def settle_topup(sandbox: Sandbox, op: Any, outcome: Any) -> None:
 
 @get("/bills/topups", summary="Airtime top-up history", tags=["tribble: bills"])
 async def list_topups(caller: Principal, sandbox: SandboxDep, listing: ListQuery) -> TopupListOut:
-    rows = await sandbox.db.fetchall("SELECT * FROM tribble_topups WHERE user_id = ?", (caller.user.id,))
+    user_id = caller.user.id
+    rows = await sandbox.db.read(lambda conn: store.topups_of_user(conn, user_id))
     page, total = apply(
         rows,
         listing,

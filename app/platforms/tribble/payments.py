@@ -19,6 +19,7 @@ from app.platforms.tribble.errors import TribbleError
 from app.platforms.tribble.processor_status import fail_in, succeed_in
 from app.platforms.tribble.render import amount, wallet_id
 from app.platforms.tribble.schemas import FraudScoreBrief, TransactionCreatedOut
+from app.platforms.tribble.store import transactions as store
 from app.runtime import Sandbox
 
 CHARGE_KIND = "tribble.charge"
@@ -56,19 +57,12 @@ def insert_row(conn: sqlite3.Connection, values: dict[str, Any], assessment: ris
         "risk_level": assessment.level,
         "decision": assessment.decision,
     }
-    cols = list(values)
-    conn.execute(
-        f"INSERT INTO tribble_transactions ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-        [values[c] for c in cols],
-    )
+    store.insert_transaction(conn, values)
 
 
 def remember_device(conn: sqlite3.Connection, user_id: int, device_id: str | None, now: float) -> None:
     if device_id:
-        conn.execute(
-            "INSERT OR IGNORE INTO tribble_devices (user_id, device_id, first_seen) VALUES (?, ?, ?)",
-            (user_id, device_id, now),
-        )
+        store.insert_device(conn, user_id, device_id, now)
 
 
 def to_builtins(value: Any) -> Any:
@@ -88,9 +82,7 @@ def error_body(sandbox: Sandbox, request: Request[Any, Any, Any], err: TribbleEr
 
 
 async def replay(sandbox: Sandbox, user_id: int, key: str | None, fingerprint: dict[str, Any]) -> Response[Any]:
-    row = await sandbox.db.fetchone(
-        "SELECT response FROM tribble_transactions WHERE customer_user_id = ? AND idempotency_key = ?", (user_id, key)
-    )
+    row = await sandbox.db.read(lambda conn: store.response_by_key(conn, user_id, key))
     if row is None:
         raise TribbleError(
             "CONFLICT", "A request with this Idempotency-Key is in progress", {"field": "Idempotency-Key"}
@@ -172,7 +164,7 @@ async def pay_from_wallet(
 
 async def settle_charge(sandbox: Sandbox, op: Any, outcome: Any) -> None:
     """The card processor simulator settled a card payment."""
-    row = await sandbox.db.fetchone("SELECT * FROM tribble_transactions WHERE id = ?", (op.ref,))
+    row = await sandbox.db.read(lambda conn: store.transaction_by_id(conn, op.ref))
     if row is None or row["status"] != "PROCESSING":
         return
     now = sandbox.clock.time()

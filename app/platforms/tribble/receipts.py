@@ -24,6 +24,7 @@ from app.core.identity.models import Principal
 from app.platforms.tribble.errors import TribbleError, invalid
 from app.platforms.tribble.render import amount, new_id, ts
 from app.platforms.tribble.schemas import Base, ReceiptGeneratedOut, ReceiptGenerateIn, ReceiptOut
+from app.platforms.tribble.store import receipts as store
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 
@@ -45,12 +46,7 @@ async def load_secret(sandbox: Sandbox) -> str:
         return cached
 
     def run(conn: sqlite3.Connection) -> str:
-        row = conn.execute("SELECT value FROM sandbox_state WHERE key = ?", (SECRET_KEY,)).fetchone()
-        if row is not None:
-            return str(row[0])
-        value = secrets.token_hex(32)
-        conn.execute("INSERT INTO sandbox_state (key, value) VALUES (?, ?)", (SECRET_KEY, value))
-        return value
+        return store.secret_in(conn, SECRET_KEY, secrets.token_hex(32))
 
     secret = str(await sandbox.db.write(run))
     sandbox.extras[SECRET_KEY] = secret
@@ -71,16 +67,14 @@ def receipt_url(base_url: str, receipt_id: str, fmt: str) -> str:
 
 async def ensure_receipt(sandbox: Sandbox, txn: Any) -> Any:
     """The transaction's receipt row, created (and signed) on first use."""
-    row = await sandbox.db.fetchone("SELECT * FROM tribble_receipts WHERE transaction_id = ?", (txn["id"],))
+    row = await sandbox.db.read(lambda conn: store.receipt_of_transaction(conn, txn["id"]))
     if row is not None:
         return row
     secret = await load_secret(sandbox)
     customer = await sandbox.identity.get_user(int(txn["customer_user_id"]))
     merchant = None
     if txn["merchant_id"]:
-        merchant = await sandbox.db.fetchone(
-            "SELECT business_name FROM tribble_merchants WHERE id = ?", (txn["merchant_id"],)
-        )
+        merchant = await sandbox.db.read(lambda conn: store.merchant_name(conn, txn["merchant_id"]))
     receipt_id = new_id("rcpt")
     now = sandbox.clock.time()
     payload = {
@@ -103,13 +97,10 @@ async def ensure_receipt(sandbox: Sandbox, txn: Any) -> Any:
     }
     signature = sign(secret, payload)
 
+    document = json.dumps(payload)
+
     def run(conn: sqlite3.Connection) -> Any:
-        conn.execute(
-            "INSERT OR IGNORE INTO tribble_receipts (id, transaction_id, payload, signature, created_at, expires_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (receipt_id, txn["id"], json.dumps(payload), signature, now, now + RECEIPT_LIFETIME),
-        )
-        return conn.execute("SELECT * FROM tribble_receipts WHERE transaction_id = ?", (txn["id"],)).fetchone()
+        return store.insert_receipt(conn, receipt_id, txn["id"], document, signature, now, now + RECEIPT_LIFETIME)
 
     return await sandbox.db.write(run)
 
@@ -249,7 +240,7 @@ async def receipt_file(sandbox: SandboxDep, receiptFile: str) -> Response[Any]:
     name, _, ext = receiptFile.rpartition(".")
     if ext not in FORMATS or not name:
         raise TribbleError("NOT_FOUND", "Receipt not found")
-    rec = await sandbox.db.fetchone("SELECT * FROM tribble_receipts WHERE id = ?", (name,))
+    rec = await sandbox.db.read(lambda conn: store.receipt_by_id(conn, name))
     if rec is None or rec["expires_at"] <= sandbox.clock.time():
         raise TribbleError("NOT_FOUND", "Receipt not found")
     payload = json.loads(rec["payload"])

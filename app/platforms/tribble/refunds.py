@@ -25,19 +25,13 @@ from app.platforms.tribble.errors import TribbleError, invalid, invalid_amount
 from app.platforms.tribble.pagination import ListQuery, apply
 from app.platforms.tribble.render import amount, new_id, ts
 from app.platforms.tribble.schemas import RefundCreatedOut, RefundIn, RefundItem, RefundListOut, RefundSummary
+from app.platforms.tribble.store import refunds as store
+from app.platforms.tribble.store import transactions as transactions_store
 from app.platforms.tribble.transactions import visible_transaction
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 
 REFUND_KIND = "tribble.refund"
-
-
-def refunded_in(conn: sqlite3.Connection, transaction_id: str) -> int:
-    row = conn.execute(
-        "SELECT COALESCE(SUM(amount), 0) FROM tribble_refunds WHERE transaction_id = ? AND status != 'FAILED'",
-        (transaction_id,),
-    ).fetchone()
-    return int(row[0])
 
 
 @post(
@@ -83,7 +77,7 @@ async def create_refund(
     captured = int(txn["amount"])
 
     def run(conn: sqlite3.Connection) -> int:
-        remaining = captured - refunded_in(conn, txn["id"])
+        remaining = captured - store.refunded_in(conn, txn["id"])
         value = remaining if minor is None else minor
         if remaining <= 0:
             raise TribbleError("UNPROCESSABLE_ENTITY", "Transaction is already fully refunded", {"refundable": 0.0})
@@ -94,10 +88,8 @@ async def create_refund(
                 {"field": "amount", "refundable": amount(remaining, currency)},
             )
         hold = place_hold_in(conn, now, merchant_acct.id, value, reference=f"tribble:{refund_id}")
-        conn.execute(
-            "INSERT INTO tribble_refunds (id, transaction_id, amount, currency, reason, description, status,"
-            " requested_by, hold_id, created_at) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)",
-            (refund_id, txn["id"], value, currency, reason, data.description, caller.user.id, hold.id, now),
+        store.insert_refund(
+            conn, refund_id, txn["id"], value, currency, reason, data.description, caller.user.id, hold.id, now
         )
         return value
 
@@ -129,17 +121,15 @@ async def create_refund(
 
 
 async def settle_refund(sandbox: Sandbox, op: Any, outcome: Any) -> None:
-    refund = await sandbox.db.fetchone("SELECT * FROM tribble_refunds WHERE id = ?", (op.ref,))
+    refund = await sandbox.db.read(lambda conn: store.refund_by_id(conn, op.ref))
     if refund is None or refund["status"] != "PENDING":
         return
-    txn = await sandbox.db.fetchone("SELECT * FROM tribble_transactions WHERE id = ?", (refund["transaction_id"],))
+    txn = await sandbox.db.read(lambda conn: transactions_store.transaction_by_id(conn, refund["transaction_id"]))
     now = sandbox.clock.time()
     if not outcome.succeeded or txn is None:
         await sandbox.ledger.void_hold(int(refund["hold_id"]), reason=outcome.error_message or "refund failed")
-        await sandbox.db.execute(
-            "UPDATE tribble_refunds SET status = 'FAILED', failure_reason = ?, completed_at = ? WHERE id = ?",
-            (outcome.error_message or "Refund failed", now, op.ref),
-        )
+        reason = outcome.error_message or "Refund failed"
+        await sandbox.db.write(lambda conn: store.fail_refund(conn, op.ref, reason, now))
         return
     merchant = await merchants.get_merchant(sandbox, txn["merchant_id"])
     merchant_acct = await merchants.merchant_account(sandbox, merchant, refund["currency"])
@@ -149,10 +139,7 @@ async def settle_refund(sandbox: Sandbox, op: Any, outcome: Any) -> None:
         target = (await sandbox.ledger.system_account("settlement", refund["currency"])).id
 
     def done(conn: sqlite3.Connection, journal: Journal) -> None:
-        conn.execute(
-            "UPDATE tribble_refunds SET status = 'COMPLETED', journal_id = ?, completed_at = ? WHERE id = ?",
-            (journal.id, now, op.ref),
-        )
+        store.complete_refund(conn, op.ref, journal.id, now)
 
     await sandbox.ledger.post_hold(
         int(refund["hold_id"]),
@@ -173,7 +160,7 @@ async def list_refunds(
     listing: ListQuery,
 ) -> RefundListOut:
     txn = await visible_transaction(sandbox, caller, transactionId)
-    rows = await sandbox.db.fetchall("SELECT * FROM tribble_refunds WHERE transaction_id = ?", (txn["id"],))
+    rows = await sandbox.db.read(lambda conn: store.refunds_of_transaction(conn, txn["id"]))
     currency = txn["currency"]
     completed = [r for r in rows if r["status"] == "COMPLETED"]
     page, total = apply(

@@ -36,12 +36,14 @@ from app.platforms.tribble.schemas import (
     TransactionOut,
     TransactionSummary,
 )
+from app.platforms.tribble.store import payment_methods as methods_store
+from app.platforms.tribble.store import transactions as store
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 
 
 async def get_transaction(sandbox: Sandbox, transaction_id: str) -> Any:
-    row = await sandbox.db.fetchone("SELECT * FROM tribble_transactions WHERE id = ?", (transaction_id,))
+    row = await sandbox.db.read(lambda conn: store.transaction_by_id(conn, transaction_id))
     if row is None:
         raise TribbleError("NOT_FOUND", "Transaction not found", {"transactionId": transaction_id})
     return row
@@ -53,9 +55,7 @@ async def visible_transaction(sandbox: Sandbox, caller: Principal, transaction_i
     if caller.user.is_admin or int(row["customer_user_id"]) == caller.user.id:
         return row
     if row["merchant_id"]:
-        merchant = await sandbox.db.fetchone(
-            "SELECT owner_user_id FROM tribble_merchants WHERE id = ?", (row["merchant_id"],)
-        )
+        merchant = await sandbox.db.read(lambda conn: store.merchant_owner(conn, row["merchant_id"]))
         if merchant is not None and int(merchant["owner_user_id"]) == caller.user.id:
             return row
     raise TribbleError("NOT_FOUND", "Transaction not found", {"transactionId": transaction_id})
@@ -105,10 +105,7 @@ async def create_transaction(
         raise invalid("Idempotency-Key", "Idempotency-Key must be at most 255 characters")
     fingerprint = _request_fingerprint(data, minor, currency)
     if key is not None:
-        existing = sandbox.db.lookup(
-            "SELECT response FROM tribble_transactions WHERE customer_user_id = ? AND idempotency_key = ?",
-            (user.id, key),
-        )
+        existing = store.lookup_response_by_key(sandbox.db, user.id, key)
         if existing is not None:
             return payments.stored_response(existing, fingerprint)
     if len(data.description) > 500:
@@ -242,9 +239,7 @@ async def payment_method_brief(sandbox: Sandbox, row: Any) -> PaymentMethodBrief
         return PaymentMethodBrief(type="wallet", wallet_id=wallet_id(int(row["wallet_account_id"])))
     pm = None
     if row["payment_method_id"]:
-        pm = await sandbox.db.fetchone(
-            "SELECT * FROM tribble_payment_methods WHERE id = ?", (row["payment_method_id"],)
-        )
+        pm = await sandbox.db.read(lambda conn: methods_store.method_by_id(conn, row["payment_method_id"]))
     if pm is None:
         return PaymentMethodBrief(type="card")
     if pm["type"] == "card":
@@ -328,11 +323,10 @@ async def list_transactions(
     if merchant_id:
         merchant = await merchants.get_merchant(sandbox, merchant_id)
         merchants.ensure_merchant_access(caller, merchant)
-        rows = await sandbox.db.fetchall("SELECT * FROM tribble_transactions WHERE merchant_id = ?", (merchant_id,))
+        rows = await sandbox.db.read(lambda conn: store.transactions_of_merchant(conn, merchant_id))
     else:
-        rows = await sandbox.db.fetchall(
-            "SELECT * FROM tribble_transactions WHERE customer_user_id = ?", (caller.user.id,)
-        )
+        user_id = caller.user.id
+        rows = await sandbox.db.read(lambda conn: store.transactions_of_customer(conn, user_id))
     if type_:
         rows = [r for r in rows if r["kind"].upper() == type_.upper()]
     page, total = apply(

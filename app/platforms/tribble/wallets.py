@@ -21,6 +21,7 @@ from app.platforms.tribble.pagination import ListQuery, apply
 from app.platforms.tribble.processor_status import fail_in, succeed_in
 from app.platforms.tribble.render import account_id_of_wallet, amount, new_id, wallet_id
 from app.platforms.tribble.schemas import FundIn, FundOut, LastTransaction, WalletListOut, WalletOut, WalletSummary
+from app.platforms.tribble.store import transactions as store
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 
@@ -73,12 +74,7 @@ def _last_transaction_in(conn: sqlite3.Connection, account_id: int) -> LastTrans
     entry = last_entry_in(conn, account_id)
     if entry is None:
         return None
-    row = conn.execute(
-        "SELECT id FROM tribble_transactions WHERE journal_id = ?1 UNION ALL"
-        " SELECT id FROM tribble_topups WHERE journal_id = ?1 UNION ALL"
-        " SELECT id FROM tribble_refunds WHERE journal_id = ?1 LIMIT 1",
-        (entry.journal_id,),
-    ).fetchone()
+    row = store.record_of_journal(conn, entry.journal_id)
     return LastTransaction(
         transaction_id=row[0] if row else entry.receipt_code,
         amount=amount(entry.amount, entry.currency),
@@ -178,10 +174,8 @@ async def fund_wallet(
         raise invalid("Idempotency-Key", "Idempotency-Key must be at most 255 characters")
     fingerprint = {"walletId": data.wallet_id, "amount": minor, "paymentMethodId": data.payment_method_id}
     if key is not None:
-        existing = await sandbox.db.fetchone(
-            "SELECT response FROM tribble_transactions WHERE customer_user_id = ? AND idempotency_key = ?",
-            (caller.user.id, key),
-        )
+        user_id = caller.user.id
+        existing = await sandbox.db.read(lambda conn: store.response_by_key(conn, user_id, key))
         if existing is not None:
             return payments.stored_response(existing, fingerprint)
     fee = (await sandbox.ledger.fees.quote("tribble", "fund", account.currency, minor)).fee
@@ -202,24 +196,19 @@ async def fund_wallet(
     stored = {"request": fingerprint, "status": 201, "body": payments.to_builtins(body)}
 
     def insert(conn: sqlite3.Connection) -> None:
-        conn.execute(
-            "INSERT INTO tribble_transactions (id, kind, customer_user_id, wallet_account_id, payment_method_id,"
-            " amount, fee, currency, status, description, processor_charge_id, processor_status, created_at,"
-            " idempotency_key, response)"
-            " VALUES (?, 'fund', ?, ?, ?, ?, ?, ?, 'PROCESSING', 'Wallet funding', ?, 'pending', ?, ?, ?)",
-            (
-                txn_id,
-                caller.user.id,
-                account.id,
-                method["id"],
-                minor,
-                fee,
-                account.currency,
-                charge_id,
-                now,
-                key,
-                json.dumps(stored),
-            ),
+        store.insert_fund(
+            conn,
+            txn_id,
+            caller.user.id,
+            account.id,
+            method["id"],
+            minor,
+            fee,
+            account.currency,
+            charge_id,
+            now,
+            key,
+            json.dumps(stored),
         )
 
     try:
@@ -252,7 +241,7 @@ async def mark_failed(sandbox: Sandbox, txn_id: str, message: str) -> None:
 
 async def settle_fund(sandbox: Sandbox, op: Any, outcome: Any) -> None:
     """Card processor simulator settled a wallet funding: credit the wallet and the fee account."""
-    row = await sandbox.db.fetchone("SELECT * FROM tribble_transactions WHERE id = ?", (op.ref,))
+    row = await sandbox.db.read(lambda conn: store.transaction_by_id(conn, op.ref))
     if row is None or row["status"] not in ("PROCESSING",):
         return
     now = sandbox.clock.time()
