@@ -47,7 +47,6 @@ from app.platforms.tribble import (
     payments,
     provisioning,
     realtime,
-    receipts,
     refunds,
     settlements,
     subscriptions,
@@ -58,6 +57,7 @@ from app.platforms.tribble import (
 from app.platforms.tribble.errors import error_response
 from app.platforms.tribble.frame_contract import frame_problem
 from app.platforms.tribble.pagination import provide_list_query
+from app.platforms.tribble.routes import receipts as receipt_routes
 from app.platforms.tribble.security import provide_caller, rate_limit_middleware
 from app.runtime import Sandbox
 
@@ -68,7 +68,7 @@ ROUTES: list[Any] = [
     *payment_methods.ROUTES,
     *transactions.ROUTES,
     *refunds.ROUTES,
-    *receipts.ROUTES,
+    *receipt_routes.ROUTES,
     *bills.ROUTES,
     *merchants.ROUTES,
     *admin.ROUTES,
