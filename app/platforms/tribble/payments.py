@@ -15,7 +15,7 @@ from app.core.clock import iso
 from app.core.errors import InsufficientFunds
 from app.core.ledger.models import Journal, Leg
 from app.platforms.tribble import events, merchants, risk
-from app.platforms.tribble.errors import TribbleError
+from app.platforms.tribble.errors import TribbleError, invalid
 from app.platforms.tribble.processor_status import fail_in, succeed_in
 from app.platforms.tribble.render import amount, wallet_id
 from app.platforms.tribble.schemas import FraudScoreBrief, TransactionCreatedOut
@@ -23,6 +23,14 @@ from app.platforms.tribble.store import transactions as store
 from app.runtime import Sandbox
 
 CHARGE_KIND = "tribble.charge"
+
+
+def idempotency_key_of(header: str | None) -> str | None:
+    """The Idempotency-Key header, trimmed (None when absent or blank; at most 255 characters)."""
+    key = (header or "").strip() or None
+    if key is not None and len(key) > 255:
+        raise invalid("Idempotency-Key", "Idempotency-Key must be at most 255 characters")
+    return key
 
 
 def stored_response(row: Any, fingerprint: dict[str, Any]) -> Response[Any]:
