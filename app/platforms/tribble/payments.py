@@ -98,6 +98,30 @@ async def replay(sandbox: Sandbox, user_id: int, key: str | None, fingerprint: d
     return stored_response(row, fingerprint)
 
 
+def insufficient_funds(wallet_account_id: int, exc: InsufficientFunds, minor: int, currency: str) -> TribbleError:
+    return TribbleError(
+        "INSUFFICIENT_FUNDS",
+        "Wallet has insufficient funds",
+        {
+            "walletId": wallet_id(wallet_account_id),
+            "available": amount(int(exc.details.get("available", 0)), currency),
+            "required": amount(minor, currency),
+            "currency": currency,
+        },
+    )
+
+
+def _wallet_payment_row(base: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **base,
+        "status": "SUCCESS",
+        "completed_at": base["created_at"],
+        "processor_status": "success",
+        "processor_message": "Transaction completed successfully",
+        "response": json.dumps(stored),
+    }
+
+
 async def pay_from_wallet(
     sandbox: Sandbox,
     base: dict[str, Any],
@@ -123,14 +147,7 @@ async def pay_from_wallet(
     )
     stored = {"request": fingerprint, "status": 201, "body": to_builtins(out)}
     user_id = int(base["customer_user_id"])
-    row = {
-        **base,
-        "status": "SUCCESS",
-        "completed_at": now,
-        "processor_status": "success",
-        "processor_message": "Transaction completed successfully",
-        "response": json.dumps(stored),
-    }
+    row = _wallet_payment_row(base, stored)
     owner = merchant["owner_user_id"]
     # Logged in the posting's own write job (one commit per payment, not a second one for the
     # event), delivered to subscribers once that job has committed.
@@ -152,16 +169,7 @@ async def pay_from_wallet(
             on_posted=on_posted,
         )
     except InsufficientFunds as exc:
-        raise TribbleError(
-            "INSUFFICIENT_FUNDS",
-            "Wallet has insufficient funds",
-            {
-                "walletId": wallet_id(wallet_account_id),
-                "available": amount(int(exc.details.get("available", 0)), currency),
-                "required": amount(minor, currency),
-                "currency": currency,
-            },
-        ) from None
+        raise insufficient_funds(wallet_account_id, exc, minor, currency) from None
     except sqlite3.IntegrityError:
         return await replay(sandbox, user_id, key, fingerprint)
     if journal.replayed:

@@ -34,6 +34,50 @@ from app.runtime import Sandbox
 REFUND_KIND = "tribble.refund"
 
 
+async def _refundable(sandbox: Sandbox, caller: Principal, transaction_id: str) -> tuple[Any, Any]:
+    """(transaction, merchant) of a refund the caller may issue: the merchant's owner or an admin."""
+    txn = await visible_transaction(sandbox, caller, transaction_id)
+    if txn["kind"] != "payment" or not txn["merchant_id"]:
+        raise TribbleError("UNPROCESSABLE_ENTITY", "Only payments to merchants can be refunded")
+    merchant = await merchants.get_merchant(sandbox, txn["merchant_id"])
+    if int(merchant["owner_user_id"]) != caller.user.id and not caller.user.is_admin:
+        raise TribbleError(
+            "FORBIDDEN",
+            "Refunds are issued by the merchant; customers can open a dispute",
+            {"transactionId": transaction_id},
+        )
+    if txn["status"] != "SUCCESS":
+        raise TribbleError(
+            "UNPROCESSABLE_ENTITY", "Only successful transactions can be refunded", {"status": txn["status"]}
+        )
+    return txn, merchant
+
+
+def _refund_terms(data: RefundIn, currency: str) -> tuple[int | None, str]:
+    """(the amount asked in minor units, None for the rest; the reason)."""
+    minor: int | None = None
+    if data.amount is not None:
+        try:
+            minor = parse_amount(data.amount, currency)
+        except DomainError as exc:
+            raise invalid_amount("amount", exc) from None
+    reason = data.reason.strip() or "requested_by_customer"
+    if len(reason) > 100 or len(data.description) > 500:
+        raise invalid("reason" if len(reason) > 100 else "description", "value is too long")
+    return minor, reason
+
+
+def _check_refundable(remaining: int, value: int, currency: str) -> None:
+    if remaining <= 0:
+        raise TribbleError("UNPROCESSABLE_ENTITY", "Transaction is already fully refunded", {"refundable": 0.0})
+    if value > remaining:
+        raise TribbleError(
+            "UNPROCESSABLE_ENTITY",
+            "Refund amount exceeds the refundable amount",
+            {"field": "amount", "refundable": amount(remaining, currency)},
+        )
+
+
 @post(
     "/transactions/{transactionId:str}/refund",
     status_code=201,
@@ -47,30 +91,9 @@ async def create_refund(
     data: RefundIn | None = None,
 ) -> RefundCreatedOut:
     data = data or RefundIn()
-    txn = await visible_transaction(sandbox, caller, transactionId)
-    if txn["kind"] != "payment" or not txn["merchant_id"]:
-        raise TribbleError("UNPROCESSABLE_ENTITY", "Only payments to merchants can be refunded")
-    merchant = await merchants.get_merchant(sandbox, txn["merchant_id"])
-    if int(merchant["owner_user_id"]) != caller.user.id and not caller.user.is_admin:
-        raise TribbleError(
-            "FORBIDDEN",
-            "Refunds are issued by the merchant; customers can open a dispute",
-            {"transactionId": transactionId},
-        )
-    if txn["status"] != "SUCCESS":
-        raise TribbleError(
-            "UNPROCESSABLE_ENTITY", "Only successful transactions can be refunded", {"status": txn["status"]}
-        )
+    txn, merchant = await _refundable(sandbox, caller, transactionId)
     currency = txn["currency"]
-    minor: int | None = None
-    if data.amount is not None:
-        try:
-            minor = parse_amount(data.amount, currency)
-        except DomainError as exc:
-            raise invalid_amount("amount", exc) from None
-    reason = data.reason.strip() or "requested_by_customer"
-    if len(reason) > 100 or len(data.description) > 500:
-        raise invalid("reason" if len(reason) > 100 else "description", "value is too long")
+    minor, reason = _refund_terms(data, currency)
     merchant_acct = await merchants.merchant_account(sandbox, merchant, currency)
     refund_id = new_id("refund")
     now = sandbox.clock.time()
@@ -79,14 +102,7 @@ async def create_refund(
     def run(conn: sqlite3.Connection) -> int:
         remaining = captured - store.refunded_in(conn, txn["id"])
         value = remaining if minor is None else minor
-        if remaining <= 0:
-            raise TribbleError("UNPROCESSABLE_ENTITY", "Transaction is already fully refunded", {"refundable": 0.0})
-        if value > remaining:
-            raise TribbleError(
-                "UNPROCESSABLE_ENTITY",
-                "Refund amount exceeds the refundable amount",
-                {"field": "amount", "refundable": amount(remaining, currency)},
-            )
+        _check_refundable(remaining, value, currency)
         hold = place_hold_in(conn, now, merchant_acct.id, value, reference=f"tribble:{refund_id}")
         store.insert_refund(
             conn, refund_id, txn["id"], value, currency, reason, data.description, caller.user.id, hold.id, now

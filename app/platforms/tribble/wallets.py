@@ -142,15 +142,8 @@ async def get_wallet(caller: Principal, sandbox: SandboxDep, walletId: str) -> W
     return await render_wallet(sandbox, account, owner.uuid)
 
 
-@post("/wallets/fund", status_code=201, summary="Fund a wallet from a card", tags=["tribble: wallets"])
-async def fund_wallet(
-    caller: Principal,
-    sandbox: SandboxDep,
-    data: FundIn,
-    idempotency_key: Annotated[
-        str | None, HeaderParameter(name="Idempotency-Key", description="Retry-safe key", required=False)
-    ] = None,
-) -> Response[FundOut]:
+async def _fundable(sandbox: Sandbox, caller: Principal, data: FundIn) -> tuple[Account, int, Any]:
+    """(the caller's active wallet, the amount in minor units, the usable card) of a funding request."""
     account = await owned_wallet(sandbox, caller, data.wallet_id)
     if account.owner_id != caller.user.id:
         raise TribbleError("FORBIDDEN", "Only the wallet owner can fund it")
@@ -168,10 +161,42 @@ async def fund_wallet(
             {"field": "paymentMethodId", "message": "Only card payment methods can fund a wallet"},
         )
     payment_methods.ensure_usable(sandbox, method)
+    return account, minor, method
+
+
+async def _start_fund_charge(
+    sandbox: Sandbox, user_id: int, txn_id: str, account: Account, method: Any, minor: int, fee: int
+) -> dict[str, str]:
+    """Start the card charge of a funding (amount + fee); the X-Sandbox-Explain header of its plan."""
+    try:
+        plan = await sandbox.simulators.operations.start(
+            FUND_KIND,
+            txn_id,
+            simulator="card",
+            user_id=user_id,
+            amount=minor + fee,
+            currency=account.currency,
+            inputs={"card_token": method["card_token"], "amount": minor + fee, "card_last4": method["last4"]},
+            payload={"wallet_account_id": account.id, "fee": fee, "amount": minor},
+        )
+    except Exception:
+        await mark_failed(sandbox, txn_id, "Card processor unavailable")
+        raise
+    return {"X-Sandbox-Explain": plan.explain} if plan.explain else {}
+
+
+@post("/wallets/fund", status_code=201, summary="Fund a wallet from a card", tags=["tribble: wallets"])
+async def fund_wallet(
+    caller: Principal,
+    sandbox: SandboxDep,
+    data: FundIn,
+    idempotency_key: Annotated[
+        str | None, HeaderParameter(name="Idempotency-Key", description="Retry-safe key", required=False)
+    ] = None,
+) -> Response[FundOut]:
+    account, minor, method = await _fundable(sandbox, caller, data)
     # Idempotency-Key: a retry answers the first response and starts no second charge.
-    key = (idempotency_key or "").strip() or None
-    if key is not None and len(key) > 255:
-        raise invalid("Idempotency-Key", "Idempotency-Key must be at most 255 characters")
+    key = payments.idempotency_key_of(idempotency_key)
     fingerprint = {"walletId": data.wallet_id, "amount": minor, "paymentMethodId": data.payment_method_id}
     if key is not None:
         user_id = caller.user.id
@@ -195,41 +220,19 @@ async def fund_wallet(
     )
     stored = {"request": fingerprint, "status": 201, "body": payments.to_builtins(body)}
 
+    user_id = caller.user.id
+    response = json.dumps(stored)
+
     def insert(conn: sqlite3.Connection) -> None:
         store.insert_fund(
-            conn,
-            txn_id,
-            caller.user.id,
-            account.id,
-            method["id"],
-            minor,
-            fee,
-            account.currency,
-            charge_id,
-            now,
-            key,
-            json.dumps(stored),
+            conn, txn_id, user_id, account.id, method["id"], minor, fee, account.currency, charge_id, now, key, response
         )
 
     try:
         await sandbox.db.write(insert)
     except sqlite3.IntegrityError:  # the same key raced in: answer what the first request answered
         return await payments.replay(sandbox, caller.user.id, key, fingerprint)
-    try:
-        plan = await sandbox.simulators.operations.start(
-            FUND_KIND,
-            txn_id,
-            simulator="card",
-            user_id=caller.user.id,
-            amount=minor + fee,
-            currency=account.currency,
-            inputs={"card_token": method["card_token"], "amount": minor + fee, "card_last4": method["last4"]},
-            payload={"wallet_account_id": account.id, "fee": fee, "amount": minor},
-        )
-    except Exception:
-        await mark_failed(sandbox, txn_id, "Card processor unavailable")
-        raise
-    headers = {"X-Sandbox-Explain": plan.explain} if plan.explain else {}
+    headers = await _start_fund_charge(sandbox, caller.user.id, txn_id, account, method, minor, fee)
     return Response(body, status_code=201, headers=headers)
 
 
