@@ -18,7 +18,7 @@ from litestar import Response, get, post
 from app.core.clock import iso
 from app.core.errors import DomainError, InsufficientFunds, NotFound
 from app.core.identity.models import Principal
-from app.core.ledger.models import Journal, Leg
+from app.core.ledger.models import Account, Journal, Leg
 from app.core.money import parse_amount
 from app.platforms.tribble import kyc, payment_methods, wallets
 from app.platforms.tribble.errors import TribbleError, invalid, invalid_amount
@@ -36,6 +36,7 @@ from app.platforms.tribble.schemas import (
 from app.platforms.tribble.store import bills as store
 from app.registry import SandboxDep
 from app.runtime import Sandbox
+from simulators.airtime import AirtimeProvider
 
 TOPUP_KIND = "tribble.airtime"
 
@@ -58,17 +59,16 @@ async def list_providers(sandbox: SandboxDep) -> ProvidersOut:
     )
 
 
-@post("/bills/airtime/topup", status_code=201, summary="Buy airtime", tags=["tribble: bills"])
-async def topup(caller: Principal, sandbox: SandboxDep, data: TopupIn) -> Response[TopupOut]:
+async def _validated(sandbox: Sandbox, data: TopupIn) -> tuple[str, AirtimeProvider, int, str]:
+    """(the provider id asked, the provider, the amount in minor units, the phone number) of a valid top-up."""
     provider_id = data.provider_id.strip().lower()
     provider = await sandbox.simulators.airtime.get(provider_id)
     if provider is None:
         raise TribbleError(
             "NOT_FOUND", "Airtime provider not found", {"field": "providerId", "providerId": provider_id}
         )
-    currency = provider.currency
     try:
-        minor = parse_amount(data.amount, currency)
+        minor = parse_amount(data.amount, provider.currency)
     except DomainError as exc:
         raise invalid_amount("amount", exc) from None
     phone = data.phone_number.strip()
@@ -79,26 +79,36 @@ async def topup(caller: Principal, sandbox: SandboxDep, data: TopupIn) -> Respon
     except DomainError as exc:
         field = {"invalid_phone": "phoneNumber", "invalid_amount": "amount"}.get(exc.code, "providerId")
         raise invalid(field, exc.message) from None
-    user = caller.user
-    method = None
-    wallet = None
-    ref = data.payment_method_id
+    return provider_id, provider, minor, phone
+
+
+async def _payment_source(
+    sandbox: Sandbox, caller: Principal, ref: str | None, currency: str
+) -> tuple[Account | None, Any]:
+    """(wallet, None) for a wallet in the provider's currency, (None, card row) for a card."""
     if ref is None or ref == "wallet" or account_id_of_wallet(ref) is not None:
         if ref is not None and ref != "wallet":
             wallet = await wallets.owned_wallet(sandbox, caller, ref, "paymentMethodId")
         else:
-            wallet = await wallets.wallet_in_currency(sandbox, user.id, currency)
+            wallet = await wallets.wallet_in_currency(sandbox, caller.user.id, currency)
         if wallet is None or wallet.currency != currency:
             raise TribbleError(
                 "UNPROCESSABLE_ENTITY", f"Airtime is paid from a {currency} wallet", {"field": "paymentMethodId"}
             )
-    else:
-        method = await payment_methods.owned_method(sandbox, user.id, ref)
-        if method["type"] != "card":
-            raise TribbleError(
-                "UNPROCESSABLE_ENTITY", "Airtime is paid from the wallet or a card", {"field": "paymentMethodId"}
-            )
-        payment_methods.ensure_usable(sandbox, method)
+        return wallet, None
+    method = await payment_methods.owned_method(sandbox, caller.user.id, ref)
+    if method["type"] != "card":
+        raise TribbleError(
+            "UNPROCESSABLE_ENTITY", "Airtime is paid from the wallet or a card", {"field": "paymentMethodId"}
+        )
+    payment_methods.ensure_usable(sandbox, method)
+    return None, method
+
+
+def _refuse_magic_failure(
+    sandbox: Sandbox, provider: AirtimeProvider, provider_id: str, phone: str, minor: int
+) -> None:
+    """TRANSACTION_FAILED up front for the magic numbers that fail (nothing is posted)."""
     rule = sandbox.simulators.magic.evaluate(provider.simulator, {"phone": phone, "amount": minor})
     if rule is not None and rule.outcome == "failure":
         raise TribbleError(
@@ -107,6 +117,76 @@ async def topup(caller: Principal, sandbox: SandboxDep, data: TopupIn) -> Respon
             {"providerId": provider_id, "phoneNumber": phone},
             headers={"X-Sandbox-Explain": rule.explain} if rule.explain else None,
         )
+
+
+async def _record_topup(
+    sandbox: Sandbox, provider: AirtimeProvider, wallet: Account | None, values: tuple[Any, ...], minor: int, phone: str
+) -> None:
+    """A wallet top-up posts wallet -> settlement with its row; a card top-up only stores the row."""
+    if wallet is None:
+        await sandbox.db.write(lambda conn: store.insert_topup(conn, values, None))
+        return
+    topup_id, currency = values[0], provider.currency
+    settlement = await sandbox.ledger.system_account("settlement", currency)
+
+    def on_posted(conn: sqlite3.Connection, journal: Journal) -> None:
+        store.insert_topup(conn, values, journal.id)
+
+    try:
+        await sandbox.ledger.post(
+            "TRANSACTION_TYPE_PAYMENT",
+            [Leg(wallet.id, settlement.id, minor, description=f"Airtime {provider.name} {phone}")],
+            description=f"Tribble airtime top-up {topup_id}",
+            idempotency_key=f"tribble:topup:{topup_id}",
+            metadata={"platform": "tribble", "topupId": topup_id, "provider": values[2]},
+            on_posted=on_posted,
+        )
+    except InsufficientFunds as exc:
+        raise TribbleError(
+            "INSUFFICIENT_FUNDS",
+            "Wallet has insufficient funds",
+            {
+                "walletId": wallet_id(wallet.id),
+                "available": amount(int(exc.details.get("available", 0)), currency),
+                "required": amount(minor, currency),
+            },
+        ) from None
+
+
+async def _start_provider(
+    sandbox: Sandbox, provider: AirtimeProvider, topup_id: str, user_id: int, method: Any, minor: int, phone: str
+) -> Any:
+    """Start the provider operation; a top-up whose operation cannot start is failed (money back)."""
+    inputs: dict[str, Any] = {"phone": phone, "amount": minor}
+    if method is not None:
+        inputs["card_token"] = method["card_token"]
+    try:
+        return await sandbox.simulators.operations.start(
+            TOPUP_KIND,
+            topup_id,
+            simulator=provider.simulator,
+            user_id=user_id,
+            amount=minor,
+            currency=provider.currency,
+            inputs=inputs,
+        )
+    except Exception:
+        # Never leave the wallet debited without a provider operation: post the money back.
+        await settle_topup(
+            sandbox,
+            SimpleNamespace(ref=topup_id),
+            SimpleNamespace(status="failed", succeeded=False, error_message="Airtime provider unavailable"),
+        )
+        raise
+
+
+@post("/bills/airtime/topup", status_code=201, summary="Buy airtime", tags=["tribble: bills"])
+async def topup(caller: Principal, sandbox: SandboxDep, data: TopupIn) -> Response[TopupOut]:
+    provider_id, provider, minor, phone = await _validated(sandbox, data)
+    currency = provider.currency
+    user = caller.user
+    wallet, method = await _payment_source(sandbox, caller, data.payment_method_id, currency)
+    _refuse_magic_failure(sandbox, provider, provider_id, phone, minor)
     await kyc.check_limits(sandbox, user.id, user.kyc_tier, minor, currency)
     topup_id = new_id("bill-txn")
     reference = new_id("ref")
@@ -123,54 +203,8 @@ async def topup(caller: Principal, sandbox: SandboxDep, data: TopupIn) -> Respon
         wallet.id if wallet else None,
         now,
     )
-    if wallet is not None:
-        settlement = await sandbox.ledger.system_account("settlement", currency)
-
-        def on_posted(conn: sqlite3.Connection, journal: Journal) -> None:
-            store.insert_topup(conn, values, journal.id)
-
-        try:
-            await sandbox.ledger.post(
-                "TRANSACTION_TYPE_PAYMENT",
-                [Leg(wallet.id, settlement.id, minor, description=f"Airtime {provider.name} {phone}")],
-                description=f"Tribble airtime top-up {topup_id}",
-                idempotency_key=f"tribble:topup:{topup_id}",
-                metadata={"platform": "tribble", "topupId": topup_id, "provider": provider_id},
-                on_posted=on_posted,
-            )
-        except InsufficientFunds as exc:
-            raise TribbleError(
-                "INSUFFICIENT_FUNDS",
-                "Wallet has insufficient funds",
-                {
-                    "walletId": wallet_id(wallet.id),
-                    "available": amount(int(exc.details.get("available", 0)), currency),
-                    "required": amount(minor, currency),
-                },
-            ) from None
-    else:
-        await sandbox.db.write(lambda conn: store.insert_topup(conn, values, None))
-    inputs: dict[str, Any] = {"phone": phone, "amount": minor}
-    if method is not None:
-        inputs["card_token"] = method["card_token"]
-    try:
-        plan = await sandbox.simulators.operations.start(
-            TOPUP_KIND,
-            topup_id,
-            simulator=provider.simulator,
-            user_id=user.id,
-            amount=minor,
-            currency=currency,
-            inputs=inputs,
-        )
-    except Exception:
-        # Never leave the wallet debited without a provider operation: post the money back.
-        await settle_topup(
-            sandbox,
-            SimpleNamespace(ref=topup_id),
-            SimpleNamespace(status="failed", succeeded=False, error_message="Airtime provider unavailable"),
-        )
-        raise
+    await _record_topup(sandbox, provider, wallet, values, minor, phone)
+    plan = await _start_provider(sandbox, provider, topup_id, user.id, method, minor, phone)
     status = "SUCCESS" if plan.outcome == "success" else "PROCESSING"
     if status == "SUCCESS":
         await sandbox.db.write(lambda conn: store.succeed_if_processing(conn, topup_id))
