@@ -13,53 +13,24 @@ import sqlite3
 from types import SimpleNamespace
 from typing import Any
 
-from litestar import Response, get, post
-
-from app.core.clock import iso
 from app.core.errors import DomainError, InsufficientFunds, NotFound
 from app.core.identity.models import Principal
 from app.core.ledger.models import Account, Journal, Leg
 from app.core.money import parse_amount
-from app.platforms.tribble import kyc, payment_methods, wallets
+from app.platforms.tribble import payment_methods, wallets
 from app.platforms.tribble.errors import TribbleError, invalid, invalid_amount
-from app.platforms.tribble.pagination import ListQuery, apply
-from app.platforms.tribble.render import account_id_of_wallet, amount, new_id, wallet_id
+from app.platforms.tribble.render import account_id_of_wallet, amount, wallet_id
 from app.platforms.tribble.schemas import (
-    AmountRange,
-    ProviderOut,
-    ProvidersOut,
     TopupIn,
-    TopupItem,
-    TopupListOut,
-    TopupOut,
 )
 from app.platforms.tribble.store import bills as store
-from app.registry import SandboxDep
 from app.runtime import Sandbox
 from simulators.airtime import AirtimeProvider
 
 TOPUP_KIND = "tribble.airtime"
 
 
-@get("/bills/airtime/providers", summary="Airtime providers", tags=["tribble: bills"])
-async def list_providers(sandbox: SandboxDep) -> ProvidersOut:
-    providers = [p for p in await sandbox.simulators.airtime.providers() if p.status == "active"]
-    return ProvidersOut(
-        providers=[
-            ProviderOut(
-                provider_id=p.id,
-                name=p.name,
-                logo=p.logo,
-                amount_range=AmountRange(min=amount(p.min_amount, p.currency), max=amount(p.max_amount, p.currency)),
-                denominations=[amount(d, p.currency) for d in p.denominations],
-                currency=p.currency,
-            )
-            for p in providers
-        ]
-    )
-
-
-async def _validated(sandbox: Sandbox, data: TopupIn) -> tuple[str, AirtimeProvider, int, str]:
+async def validated_topup(sandbox: Sandbox, data: TopupIn) -> tuple[str, AirtimeProvider, int, str]:
     """(the provider id asked, the provider, the amount in minor units, the phone number) of a valid top-up."""
     provider_id = data.provider_id.strip().lower()
     provider = await sandbox.simulators.airtime.get(provider_id)
@@ -82,7 +53,7 @@ async def _validated(sandbox: Sandbox, data: TopupIn) -> tuple[str, AirtimeProvi
     return provider_id, provider, minor, phone
 
 
-async def _payment_source(
+async def payment_source(
     sandbox: Sandbox, caller: Principal, ref: str | None, currency: str
 ) -> tuple[Account | None, Any]:
     """(wallet, None) for a wallet in the provider's currency, (None, card row) for a card."""
@@ -105,9 +76,7 @@ async def _payment_source(
     return None, method
 
 
-def _refuse_magic_failure(
-    sandbox: Sandbox, provider: AirtimeProvider, provider_id: str, phone: str, minor: int
-) -> None:
+def refuse_magic_failure(sandbox: Sandbox, provider: AirtimeProvider, provider_id: str, phone: str, minor: int) -> None:
     """TRANSACTION_FAILED up front for the magic numbers that fail (nothing is posted)."""
     rule = sandbox.simulators.magic.evaluate(provider.simulator, {"phone": phone, "amount": minor})
     if rule is not None and rule.outcome == "failure":
@@ -119,7 +88,7 @@ def _refuse_magic_failure(
         )
 
 
-async def _record_topup(
+async def record_topup(
     sandbox: Sandbox, provider: AirtimeProvider, wallet: Account | None, values: tuple[Any, ...], minor: int, phone: str
 ) -> None:
     """A wallet top-up posts wallet -> settlement with its row; a card top-up only stores the row."""
@@ -153,7 +122,7 @@ async def _record_topup(
         ) from None
 
 
-async def _start_provider(
+async def start_provider(
     sandbox: Sandbox, provider: AirtimeProvider, topup_id: str, user_id: int, method: Any, minor: int, phone: str
 ) -> Any:
     """Start the provider operation; a top-up whose operation cannot start is failed (money back)."""
@@ -178,52 +147,6 @@ async def _start_provider(
             SimpleNamespace(status="failed", succeeded=False, error_message="Airtime provider unavailable"),
         )
         raise
-
-
-@post("/bills/airtime/topup", status_code=201, summary="Buy airtime", tags=["tribble: bills"])
-async def topup(caller: Principal, sandbox: SandboxDep, data: TopupIn) -> Response[TopupOut]:
-    provider_id, provider, minor, phone = await _validated(sandbox, data)
-    currency = provider.currency
-    user = caller.user
-    wallet, method = await _payment_source(sandbox, caller, data.payment_method_id, currency)
-    _refuse_magic_failure(sandbox, provider, provider_id, phone, minor)
-    await kyc.check_limits(sandbox, user.id, user.kyc_tier, minor, currency)
-    topup_id = new_id("bill-txn")
-    reference = new_id("ref")
-    now = sandbox.clock.time()
-    values = (
-        topup_id,
-        user.id,
-        provider_id,
-        phone,
-        minor,
-        currency,
-        reference,
-        method["id"] if method else None,
-        wallet.id if wallet else None,
-        now,
-    )
-    await _record_topup(sandbox, provider, wallet, values, minor, phone)
-    plan = await _start_provider(sandbox, provider, topup_id, user.id, method, minor, phone)
-    status = "SUCCESS" if plan.outcome == "success" else "PROCESSING"
-    if status == "SUCCESS":
-        await sandbox.db.write(lambda conn: store.succeed_if_processing(conn, topup_id))
-    body = TopupOut(
-        transaction_id=topup_id,
-        type="airtime_topup",
-        provider=provider_id,
-        phone_number=phone,
-        amount=amount(minor, currency),
-        status=status,
-        reference=reference,
-        message=(
-            "Airtime topup successful. Balance will be credited within 5 seconds."
-            if status == "SUCCESS"
-            else "Airtime topup is processing."
-        ),
-        created_at=iso(now),
-    )
-    return Response(body, status_code=201, headers={"X-Sandbox-Explain": plan.explain} if plan.explain else {})
 
 
 async def settle_topup(sandbox: Sandbox, op: Any, outcome: Any) -> None:
@@ -251,39 +174,3 @@ async def settle_topup(sandbox: Sandbox, op: Any, outcome: Any) -> None:
         metadata={"platform": "tribble", "topupId": op.ref},
         on_posted=done,
     )
-
-
-@get("/bills/topups", summary="Airtime top-up history", tags=["tribble: bills"])
-async def list_topups(caller: Principal, sandbox: SandboxDep, listing: ListQuery) -> TopupListOut:
-    user_id = caller.user.id
-    rows = await sandbox.db.read(lambda conn: store.topups_of_user(conn, user_id))
-    page, total = apply(
-        rows,
-        listing,
-        status=lambda r: r["status"],
-        created=lambda r: r["created_at"],
-        text=lambda r: (r["id"], r["provider"], r["phone"], r["reference"]),
-        sort_keys={
-            "createdAt": lambda r: r["created_at"],
-            "amount": lambda r: r["amount"],
-            "provider": lambda r: r["provider"],
-        },
-    )
-    return TopupListOut(
-        topups=[
-            TopupItem(
-                transaction_id=r["id"],
-                provider=r["provider"],
-                phone_number=r["phone"],
-                amount=amount(int(r["amount"]), r["currency"]),
-                status=r["status"],
-                reference=r["reference"],
-                created_at=iso(r["created_at"]),
-            )
-            for r in page
-        ],
-        pagination=listing.page(total),
-    )
-
-
-ROUTES = [list_providers, topup, list_topups]

@@ -12,8 +12,8 @@ import json
 import sqlite3
 from typing import Annotated, Any
 
-from litestar import Request, Response, get, post
-from litestar.params import HeaderParameter, QueryParameter
+from litestar import Request, Response, post
+from litestar.params import HeaderParameter
 
 from app.core.clock import iso
 from app.core.errors import DomainError
@@ -22,7 +22,6 @@ from app.core.ledger.models import Account
 from app.core.money import parse_amount
 from app.platforms.tribble import events, kyc, merchants, payment_methods, payments, receipts, risk, wallets
 from app.platforms.tribble.errors import TribbleError, invalid, invalid_amount
-from app.platforms.tribble.pagination import ListQuery, apply
 from app.platforms.tribble.render import account_id_of_wallet, amount, new_id, ts, wallet_id
 from app.platforms.tribble.schemas import (
     FraudScoreBrief,
@@ -33,9 +32,7 @@ from app.platforms.tribble.schemas import (
     RiskFactor,
     TransactionCreatedOut,
     TransactionIn,
-    TransactionListOut,
     TransactionOut,
-    TransactionSummary,
 )
 from app.platforms.tribble.store import payment_methods as methods_store
 from app.platforms.tribble.store import transactions as store
@@ -362,63 +359,4 @@ def base_url_of(request: Request[Any, Any, Any]) -> str:
     return str(request.base_url).rstrip("/")
 
 
-@get("/transactions/{transactionId:str}", summary="Transaction details", tags=["tribble: transactions"])
-async def get_transaction_route(
-    request: Request[Any, Any, Any],
-    caller: Principal,
-    sandbox: SandboxDep,
-    transactionId: str,
-) -> TransactionOut:
-    row = await visible_transaction(sandbox, caller, transactionId)
-    return await render_transaction(sandbox, row, base_url_of(request))
-
-
-@get("/transactions", summary="List transactions", tags=["tribble: transactions"])
-async def list_transactions(
-    caller: Principal,
-    sandbox: SandboxDep,
-    listing: ListQuery,
-    merchant_id: Annotated[str | None, QueryParameter(name="merchantId", description="A merchant you own")] = None,
-    type_: Annotated[str | None, QueryParameter(name="type", description="PAYMENT or FUND")] = None,
-) -> TransactionListOut:
-    if merchant_id:
-        merchant = await merchants.get_merchant(sandbox, merchant_id)
-        merchants.ensure_merchant_access(caller, merchant)
-        rows = await sandbox.db.read(lambda conn: store.transactions_of_merchant(conn, merchant_id))
-    else:
-        user_id = caller.user.id
-        rows = await sandbox.db.read(lambda conn: store.transactions_of_customer(conn, user_id))
-    if type_:
-        rows = [r for r in rows if r["kind"].upper() == type_.upper()]
-    page, total = apply(
-        rows,
-        listing,
-        status=lambda r: r["status"],
-        created=lambda r: r["created_at"],
-        text=lambda r: (r["id"], r["description"], r["merchant_id"], r["metadata"], r["currency"]),
-        sort_keys={
-            "createdAt": lambda r: r["created_at"],
-            "amount": lambda r: r["amount"],
-            "status": lambda r: r["status"],
-            "completedAt": lambda r: r["completed_at"],
-        },
-    )
-    return TransactionListOut(
-        transactions=[
-            TransactionSummary(
-                transaction_id=r["id"],
-                type=r["kind"].upper(),
-                amount=amount(int(r["amount"]), r["currency"]),
-                currency=r["currency"],
-                merchant_id=r["merchant_id"],
-                status=r["status"],
-                description=r["description"],
-                created_at=iso(r["created_at"]),
-            )
-            for r in page
-        ],
-        pagination=listing.page(total),
-    )
-
-
-ROUTES = [create_transaction, get_transaction_route, list_transactions]
+ROUTES = [create_transaction]
