@@ -12,7 +12,6 @@ from litestar.datastructures import UploadFile
 from app.core.clock import iso
 from app.core.errors import DomainError, InsufficientFunds
 from app.core.identity.models import Principal
-from app.core.ledger.holds import place_hold_in
 from app.core.ledger.models import Journal, Leg
 from app.core.money import parse_amount
 from app.platforms.tribble import events, merchants
@@ -29,6 +28,7 @@ from app.platforms.tribble.schemas.disputes import (
     ResolutionOut,
 )
 from app.platforms.tribble.security import require_admin
+from app.platforms.tribble.store import disputes as store
 from app.platforms.tribble.transactions import visible_transaction
 from app.registry import SandboxDep
 from app.runtime import Sandbox
@@ -51,17 +51,66 @@ REASONS = (
 
 
 async def get_dispute(sandbox: Sandbox, caller: Principal, dispute_id: str) -> Any:
-    row = await sandbox.db.fetchone("SELECT * FROM tribble_disputes WHERE id = ?", (dispute_id,))
+    row = await store.dispute_by_id(sandbox.db, dispute_id)
     if row is None:
         raise TribbleError("NOT_FOUND", "Dispute not found", {"disputeId": dispute_id})
     if caller.user.is_admin or int(row["customer_user_id"]) == caller.user.id:
         return row
-    merchant = await sandbox.db.fetchone(
-        "SELECT owner_user_id FROM tribble_merchants WHERE id = ?", (row["merchant_id"],)
-    )
+    merchant = await store.merchant_owner(sandbox.db, row["merchant_id"])
     if merchant is not None and int(merchant["owner_user_id"]) == caller.user.id:
         return row
     raise TribbleError("NOT_FOUND", "Dispute not found", {"disputeId": dispute_id})
+
+
+def check_disputable(caller: Principal, txn: Any, data: DisputeIn, now: float) -> None:
+    """The customer's own successful payment, a known reason, within the dispute window."""
+    if int(txn["customer_user_id"]) != caller.user.id:
+        raise TribbleError("FORBIDDEN", "Only the paying customer can dispute a transaction")
+    if txn["kind"] != "payment" or txn["status"] != "SUCCESS":
+        raise TribbleError(
+            "UNPROCESSABLE_ENTITY", "Only successful payments can be disputed", {"status": txn["status"]}
+        )
+    if data.reason not in REASONS:
+        raise invalid("reason", f"reason must be one of: {', '.join(REASONS)}")
+    if len(data.description) > 2000:
+        raise invalid("description", "description must be at most 2000 characters")
+    paid_at = txn["completed_at"] or txn["created_at"]
+    if now > paid_at + DISPUTE_WINDOW_DAYS * 86400:
+        raise TribbleError(
+            "DISPUTE_EXPIRED",
+            "Dispute window has expired",
+            {
+                "transactionId": txn["id"],
+                "windowDays": DISPUTE_WINDOW_DAYS,
+                "expiredAt": iso(paid_at + DISPUTE_WINDOW_DAYS * 86400),
+            },
+        )
+
+
+def open_dispute_in(
+    conn: sqlite3.Connection,
+    txn: Any,
+    row: tuple[Any, ...],
+    merchant_account_id: int,
+    now: float,
+) -> int:
+    """Hold the undisputed, unrefunded amount from the merchant (if it can be covered) and insert the dispute.
+
+    ``row``: id, customer_user_id, merchant_id, reason, description, deadline, merchant_response_deadline."""
+    dispute_id, customer, merchant_id, reason, description, deadline, respond_by = row
+    open_dispute = store.open_dispute_of(conn, txn["id"])
+    if open_dispute is not None:
+        raise TribbleError("CONFLICT", "Transaction already has an open dispute", {"disputeId": open_dispute[0]})
+    value = int(txn["amount"]) - store.refunded_amount(conn, txn["id"])
+    if value <= 0:
+        raise TribbleError("UNPROCESSABLE_ENTITY", "Transaction is fully refunded", {"transactionId": txn["id"]})
+    hold_id = store.hold_if_funded(conn, now, merchant_account_id, value, f"tribble:{dispute_id}")
+    store.insert_dispute(
+        conn,
+        (dispute_id, txn["id"], customer, merchant_id, reason, description, value, txn["currency"], hold_id)
+        + (deadline, respond_by, now),
+    )
+    return value
 
 
 @post(
@@ -77,77 +126,15 @@ async def create_dispute(
     data: DisputeIn,
 ) -> DisputeCreatedOut:
     txn = await visible_transaction(sandbox, caller, transactionId)
-    if int(txn["customer_user_id"]) != caller.user.id:
-        raise TribbleError("FORBIDDEN", "Only the paying customer can dispute a transaction")
-    if txn["kind"] != "payment" or txn["status"] != "SUCCESS":
-        raise TribbleError(
-            "UNPROCESSABLE_ENTITY", "Only successful payments can be disputed", {"status": txn["status"]}
-        )
-    if data.reason not in REASONS:
-        raise invalid("reason", f"reason must be one of: {', '.join(REASONS)}")
-    if len(data.description) > 2000:
-        raise invalid("description", "description must be at most 2000 characters")
     now = sandbox.clock.time()
-    paid_at = txn["completed_at"] or txn["created_at"]
-    if now > paid_at + DISPUTE_WINDOW_DAYS * 86400:
-        raise TribbleError(
-            "DISPUTE_EXPIRED",
-            "Dispute window has expired",
-            {
-                "transactionId": txn["id"],
-                "windowDays": DISPUTE_WINDOW_DAYS,
-                "expiredAt": iso(paid_at + DISPUTE_WINDOW_DAYS * 86400),
-            },
-        )
+    check_disputable(caller, txn, data, now)
     merchant = await merchants.get_merchant(sandbox, txn["merchant_id"])
     merchant_acct = await merchants.merchant_account(sandbox, merchant, txn["currency"])
     dispute_id = new_id("dispute")
     deadline = now + DEADLINE_DAYS * 86400
     respond_by = now + MERCHANT_RESPONSE_DAYS * 86400
-
-    def run(conn: sqlite3.Connection) -> int:
-        open_dispute = conn.execute(
-            "SELECT id FROM tribble_disputes WHERE transaction_id = ? AND status != 'RESOLVED'", (txn["id"],)
-        ).fetchone()
-        if open_dispute is not None:
-            raise TribbleError("CONFLICT", "Transaction already has an open dispute", {"disputeId": open_dispute[0]})
-        refunded = conn.execute(
-            "SELECT COALESCE(SUM(amount), 0) FROM tribble_refunds WHERE transaction_id = ? AND status != 'FAILED'",
-            (txn["id"],),
-        ).fetchone()[0]
-        value = int(txn["amount"]) - int(refunded)
-        if value <= 0:
-            raise TribbleError("UNPROCESSABLE_ENTITY", "Transaction is fully refunded", {"transactionId": txn["id"]})
-        hold_id = None
-        try:
-            conn.execute("SAVEPOINT dispute_hold")
-            hold_id = place_hold_in(conn, now, merchant_acct.id, value, reference=f"tribble:{dispute_id}").id
-            conn.execute("RELEASE dispute_hold")
-        except InsufficientFunds:
-            conn.execute("ROLLBACK TO dispute_hold")
-            conn.execute("RELEASE dispute_hold")
-        conn.execute(
-            "INSERT INTO tribble_disputes (id, transaction_id, customer_user_id, merchant_id, reason, description,"
-            " amount, currency, status, hold_id, deadline, merchant_response_deadline, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, ?, ?, ?)",
-            (
-                dispute_id,
-                txn["id"],
-                caller.user.id,
-                merchant["id"],
-                data.reason,
-                data.description,
-                value,
-                txn["currency"],
-                hold_id,
-                deadline,
-                respond_by,
-                now,
-            ),
-        )
-        return value
-
-    value = int(await sandbox.db.write(run))
+    row = (dispute_id, caller.user.id, merchant["id"], data.reason, data.description, deadline, respond_by)
+    value = int(await sandbox.db.write(lambda conn: open_dispute_in(conn, txn, row, merchant_acct.id, now)))
     await events.publish(
         sandbox,
         "dispute:created",
@@ -174,18 +161,8 @@ async def create_dispute(
     )
 
 
-@post(
-    "/disputes/{disputeId:str}/evidence", status_code=200, summary="Upload dispute evidence", tags=["tribble: disputes"]
-)
-async def upload_evidence(
-    request: Request[Any, Any, Any],
-    caller: Principal,
-    sandbox: SandboxDep,
-    disputeId: str,
-) -> EvidenceUploadedOut:
-    dispute = await get_dispute(sandbox, caller, disputeId)
-    if dispute["status"] == "RESOLVED":
-        raise TribbleError("UNPROCESSABLE_ENTITY", "Dispute is already resolved", {"disputeId": disputeId})
+async def evidence_files(request: Request[Any, Any, Any]) -> tuple[list[tuple[UploadFile, bytes]], Any, Any]:
+    """The uploaded files (each read, non-empty, at most 10 MB), ``description`` and ``type`` of the form."""
     if "multipart/form-data" not in (request.headers.get("content-type") or ""):
         raise invalid("files", "Request must be multipart/form-data with one or more 'files'")
     form = await request.form()
@@ -204,38 +181,55 @@ async def upload_evidence(
         if len(content) > MAX_FILE_BYTES:
             raise invalid("files", f"{upload.filename or 'file'} exceeds 10 MB")
         files.append((upload, content))
+    return files, description, evidence_type
+
+
+def add_evidence_in(
+    conn: sqlite3.Connection,
+    dispute_id: str,
+    uploaded_by: int,
+    files: list[tuple[UploadFile, bytes]],
+    form: tuple[Any, Any],
+    now: float,
+) -> int:
+    """Store the files, move an OPEN dispute to INVESTIGATING; the dispute's evidence count."""
+    description, evidence_type = form
+    for upload, content in files:
+        store.insert_evidence(
+            conn,
+            (
+                new_id("evidence"),
+                dispute_id,
+                uploaded_by,
+                evidence_type if isinstance(evidence_type, str) and evidence_type else "document",
+                upload.filename or "",
+                upload.content_type or "",
+                len(content),
+                content,
+                description if isinstance(description, str) else "",
+                now,
+            ),
+        )
+    store.start_investigation(conn, dispute_id, now)
+    return store.evidence_count(conn, dispute_id)
+
+
+@post(
+    "/disputes/{disputeId:str}/evidence", status_code=200, summary="Upload dispute evidence", tags=["tribble: disputes"]
+)
+async def upload_evidence(
+    request: Request[Any, Any, Any],
+    caller: Principal,
+    sandbox: SandboxDep,
+    disputeId: str,
+) -> EvidenceUploadedOut:
+    dispute = await get_dispute(sandbox, caller, disputeId)
+    if dispute["status"] == "RESOLVED":
+        raise TribbleError("UNPROCESSABLE_ENTITY", "Dispute is already resolved", {"disputeId": disputeId})
+    files, description, evidence_type = await evidence_files(request)
     now = sandbox.clock.time()
-
-    def run(conn: sqlite3.Connection) -> int:
-        for upload, content in files:
-            conn.execute(
-                "INSERT INTO tribble_dispute_evidence (id, dispute_id, uploaded_by, type, filename, content_type, size,"
-                " content, description, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    new_id("evidence"),
-                    disputeId,
-                    caller.user.id,
-                    evidence_type if isinstance(evidence_type, str) and evidence_type else "document",
-                    upload.filename or "",
-                    upload.content_type or "",
-                    len(content),
-                    content,
-                    description if isinstance(description, str) else "",
-                    now,
-                ),
-            )
-        conn.execute(
-            "UPDATE tribble_disputes SET status = 'INVESTIGATING', investigation_started_at ="
-            " COALESCE(investigation_started_at, ?) WHERE id = ? AND status = 'OPEN'",
-            (now, disputeId),
-        )
-        return int(
-            conn.execute("SELECT COUNT(*) FROM tribble_dispute_evidence WHERE dispute_id = ?", (disputeId,)).fetchone()[
-                0
-            ]
-        )
-
-    count = int(await sandbox.db.write(run))
+    form = (description, evidence_type)
+    count = int(await sandbox.db.write(lambda conn: add_evidence_in(conn, disputeId, caller.user.id, files, form, now)))
     return EvidenceUploadedOut(
         dispute_id=disputeId,
         evidence_count=count,
@@ -254,11 +248,7 @@ async def get_dispute_route(
 ) -> DisputeOut:
     d = await get_dispute(sandbox, caller, disputeId)
     customer = await sandbox.identity.get_user(int(d["customer_user_id"]))
-    evidence = await sandbox.db.fetchall(
-        "SELECT id, type, filename, size, uploaded_at FROM tribble_dispute_evidence WHERE dispute_id = ?"
-        " ORDER BY uploaded_at, id",
-        (disputeId,),
-    )
+    evidence = await store.evidence_list(sandbox.db, disputeId)
     base = str(request.base_url).rstrip("/")
     if d["status"] == "RESOLVED":
         notes = d["notes"] or f"Resolved: {d['resolution']}"
@@ -305,13 +295,87 @@ async def evidence_file(
     evidenceId: str,
 ) -> Response[bytes]:
     await get_dispute(sandbox, caller, disputeId)
-    row = await sandbox.db.fetchone(
-        "SELECT content, content_type, filename FROM tribble_dispute_evidence WHERE id = ? AND dispute_id = ?",
-        (evidenceId, disputeId),
-    )
+    row = await store.evidence_file(sandbox.db, evidenceId, disputeId)
     if row is None:
         raise TribbleError("NOT_FOUND", "Evidence not found")
     return Response(bytes(row["content"]), media_type=row["content_type"] or "application/octet-stream")
+
+
+async def reject_dispute(sandbox: Sandbox, d: Any, notes: str | None, now: float) -> ResolutionOut:
+    """REJECTED: the held funds go back to the merchant."""
+    if d["hold_id"] is not None:
+        await sandbox.ledger.void_hold(int(d["hold_id"]), reason="dispute rejected")
+    await store.reject(sandbox.db, d["id"], notes, now)
+    return ResolutionOut(
+        dispute_id=d["id"],
+        status="RESOLVED",
+        resolution="REJECTED",
+        refund_id=None,
+        refund_amount=0.0,
+        resolved_at=iso(now),
+        message="Dispute rejected and held funds released",
+    )
+
+
+def refund_value(d: Any, data: ResolutionIn) -> int:
+    """The chargeback: the disputed amount, or less when the admin says so."""
+    value = int(d["amount"])
+    if data.refund_amount is not None:
+        try:
+            value = parse_amount(data.refund_amount, d["currency"])
+        except DomainError as exc:
+            raise invalid_amount("refundAmount", exc) from None
+        if value > int(d["amount"]):
+            raise invalid("refundAmount", "refundAmount exceeds the disputed amount")
+    return value
+
+
+async def chargeback_legs(sandbox: Sandbox, d: Any, value: int) -> list[Leg]:
+    """Merchant -> the paying wallet (or the settlement account for a card payment)."""
+    currency = d["currency"]
+    txn = await store.transaction_by_id(sandbox.db, d["transaction_id"])
+    merchant = await merchants.get_merchant(sandbox, d["merchant_id"])
+    merchant_acct = await merchants.merchant_account(sandbox, merchant, currency)
+    if txn["wallet_account_id"] is not None:
+        target = int(txn["wallet_account_id"])
+    else:
+        target = (await sandbox.ledger.system_account("settlement", currency)).id
+    return [Leg(merchant_acct.id, target, value, description=f"Chargeback {d['id']}")]
+
+
+async def approve_dispute(sandbox: Sandbox, caller: Principal, d: Any, data: ResolutionIn, now: float) -> ResolutionOut:
+    """APPROVED: the chargeback posts (from the hold when there is one) and writes the refund row."""
+    dispute_id = d["id"]
+    value = refund_value(d, data)
+    legs = await chargeback_legs(sandbox, d, value)
+    refund_id = new_id("refund")
+
+    def done(conn: sqlite3.Connection, journal: Journal) -> None:
+        store.approve(conn, journal, d, refund_id, value, data.notes, caller.user.id, now)
+
+    meta = {"platform": "tribble", "disputeId": dispute_id, "transactionId": d["transaction_id"]}
+    posting: dict[str, Any] = {
+        "description": f"Tribble chargeback {dispute_id}",
+        "idempotency_key": f"tribble:dispute:{dispute_id}",
+        "metadata": meta,
+        "on_posted": done,
+    }
+    try:
+        if d["hold_id"] is not None:
+            await sandbox.ledger.post_hold(int(d["hold_id"]), "TRANSACTION_TYPE_REFUND", legs, **posting)
+        else:
+            await sandbox.ledger.post("TRANSACTION_TYPE_REFUND", legs, **posting)
+    except InsufficientFunds:
+        raise TribbleError("INSUFFICIENT_FUNDS", "Merchant balance is insufficient for this refund") from None
+    return ResolutionOut(
+        dispute_id=dispute_id,
+        status="RESOLVED",
+        resolution="APPROVED",
+        refund_id=refund_id,
+        refund_amount=amount(value, d["currency"]),
+        resolved_at=iso(now),
+        message="Dispute resolved and refund initiated",
+    )
 
 
 @put("/disputes/{disputeId:str}/resolution", summary="Resolve a dispute (admin only)", tags=["tribble: disputes"])
@@ -327,98 +391,10 @@ async def resolve_dispute(
         raise TribbleError("CONFLICT", "Dispute is already resolved", {"disputeId": disputeId})
     if data.resolution not in ("APPROVED", "REJECTED"):
         raise invalid("resolution", "resolution must be APPROVED or REJECTED")
-    currency = d["currency"]
     now = sandbox.clock.time()
     if data.resolution == "REJECTED":
-        if d["hold_id"] is not None:
-            await sandbox.ledger.void_hold(int(d["hold_id"]), reason="dispute rejected")
-        await sandbox.db.execute(
-            "UPDATE tribble_disputes SET status = 'RESOLVED', resolution = 'REJECTED', notes = ?, resolved_at = ?,"
-            " refund_amount = 0 WHERE id = ?",
-            (data.notes, now, disputeId),
-        )
-        return ResolutionOut(
-            dispute_id=disputeId,
-            status="RESOLVED",
-            resolution="REJECTED",
-            refund_id=None,
-            refund_amount=0.0,
-            resolved_at=iso(now),
-            message="Dispute rejected and held funds released",
-        )
-    value = int(d["amount"])
-    if data.refund_amount is not None:
-        try:
-            value = parse_amount(data.refund_amount, currency)
-        except DomainError as exc:
-            raise invalid_amount("refundAmount", exc) from None
-        if value > int(d["amount"]):
-            raise invalid("refundAmount", "refundAmount exceeds the disputed amount")
-    txn = await sandbox.db.fetchone("SELECT * FROM tribble_transactions WHERE id = ?", (d["transaction_id"],))
-    merchant = await merchants.get_merchant(sandbox, d["merchant_id"])
-    merchant_acct = await merchants.merchant_account(sandbox, merchant, currency)
-    if txn["wallet_account_id"] is not None:
-        target = int(txn["wallet_account_id"])
-    else:
-        target = (await sandbox.ledger.system_account("settlement", currency)).id
-    refund_id = new_id("refund")
-    legs = [Leg(merchant_acct.id, target, value, description=f"Chargeback {disputeId}")]
-
-    def done(conn: sqlite3.Connection, journal: Journal) -> None:
-        conn.execute(
-            "INSERT INTO tribble_refunds (id, transaction_id, amount, currency, reason, description, status,"
-            " requested_by, journal_id, created_at, completed_at)"
-            " VALUES (?, ?, ?, ?, 'dispute', ?, 'COMPLETED', ?, ?, ?, ?)",
-            (
-                refund_id,
-                d["transaction_id"],
-                value,
-                currency,
-                f"Dispute {disputeId}",
-                caller.user.id,
-                journal.id,
-                now,
-                now,
-            ),
-        )
-        conn.execute(
-            "UPDATE tribble_disputes SET status = 'RESOLVED', resolution = 'APPROVED', notes = ?, resolved_at = ?,"
-            " refund_id = ?, refund_amount = ?, journal_id = ? WHERE id = ?",
-            (data.notes, now, refund_id, value, journal.id, disputeId),
-        )
-
-    meta = {"platform": "tribble", "disputeId": disputeId, "transactionId": d["transaction_id"]}
-    try:
-        if d["hold_id"] is not None:
-            await sandbox.ledger.post_hold(
-                int(d["hold_id"]),
-                "TRANSACTION_TYPE_REFUND",
-                legs,
-                description=f"Tribble chargeback {disputeId}",
-                idempotency_key=f"tribble:dispute:{disputeId}",
-                metadata=meta,
-                on_posted=done,
-            )
-        else:
-            await sandbox.ledger.post(
-                "TRANSACTION_TYPE_REFUND",
-                legs,
-                description=f"Tribble chargeback {disputeId}",
-                idempotency_key=f"tribble:dispute:{disputeId}",
-                metadata=meta,
-                on_posted=done,
-            )
-    except InsufficientFunds:
-        raise TribbleError("INSUFFICIENT_FUNDS", "Merchant balance is insufficient for this refund") from None
-    return ResolutionOut(
-        dispute_id=disputeId,
-        status="RESOLVED",
-        resolution="APPROVED",
-        refund_id=refund_id,
-        refund_amount=amount(value, currency),
-        resolved_at=iso(now),
-        message="Dispute resolved and refund initiated",
-    )
+        return await reject_dispute(sandbox, d, data.notes, now)
+    return await approve_dispute(sandbox, caller, d, data, now)
 
 
 ROUTES = [create_dispute, upload_evidence, get_dispute_route, evidence_file, resolve_dispute]

@@ -36,6 +36,7 @@ from app.platforms.tribble.schemas.subscriptions import (
     SubscriptionMetricsOut,
     SubscriptionOut,
 )
+from app.platforms.tribble.store import subscriptions as store
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 
@@ -49,21 +50,22 @@ def _money(value: float, currency: str, field: str, *, positive: bool) -> int:
         raise invalid_amount(field, exc) from None
 
 
-@post("/subscription-plans", status_code=201, summary="Create a subscription plan", tags=["tribble: subscriptions"])
-async def create_plan(caller: Principal, sandbox: SandboxDep, data: PlanIn) -> PlanCreatedOut:
-    if data.merchant_id:
-        merchant = await merchants.get_merchant(sandbox, data.merchant_id)
+async def plan_merchant(sandbox: Sandbox, caller: Principal, merchant_id: str | None) -> Any:
+    """The approved merchant a new plan belongs to: the one named, or the caller's own."""
+    if merchant_id:
+        merchant = await merchants.get_merchant(sandbox, merchant_id)
         merchants.ensure_merchant_access(caller, merchant)
     else:
-        merchant = await sandbox.db.fetchone(
-            "SELECT * FROM tribble_merchants WHERE owner_user_id = ? ORDER BY kyc_status = 'APPROVED' DESC, created_at"
-            " LIMIT 1",
-            (caller.user.id,),
-        )
+        merchant = await store.first_merchant_of_owner(sandbox.db, caller.user.id)
         if merchant is None:
             raise TribbleError("FORBIDDEN", "Only merchants can create subscription plans")
     if merchant["kyc_status"] != "APPROVED":
         raise TribbleError("MERCHANT_INACTIVE", "Merchant account is not active", {"merchantId": merchant["id"]})
+    return merchant
+
+
+def plan_terms(data: PlanIn) -> tuple[str, str, int, int, int]:
+    """(name, currency, amount, setup fee, trial amount) of a valid plan request."""
     name = data.plan_name.strip()
     if not name or len(name) > 200:
         raise invalid("planName", "planName must be 1-200 characters")
@@ -81,12 +83,17 @@ async def create_plan(caller: Principal, sandbox: SandboxDep, data: PlanIn) -> P
     trial = _money(data.trial_amount, currency, "trialAmount", positive=False) if data.trial_amount else 0
     if setup < 0 or trial < 0:
         raise invalid("setupFee" if setup < 0 else "trialAmount", "must not be negative")
+    return name, currency, value, setup, trial
+
+
+@post("/subscription-plans", status_code=201, summary="Create a subscription plan", tags=["tribble: subscriptions"])
+async def create_plan(caller: Principal, sandbox: SandboxDep, data: PlanIn) -> PlanCreatedOut:
+    merchant = await plan_merchant(sandbox, caller, data.merchant_id)
+    name, currency, value, setup, trial = plan_terms(data)
     plan_id = new_id("plan")
     now = sandbox.clock.time()
-    await sandbox.db.execute(
-        "INSERT INTO tribble_plans (id, merchant_id, name, description, amount, currency, billing_frequency,"
-        " billing_interval, trial_period_days, trial_amount, setup_fee, max_charges, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    await store.insert_plan(
+        sandbox.db,
         (
             plan_id,
             merchant["id"],
@@ -114,7 +121,7 @@ async def create_plan(caller: Principal, sandbox: SandboxDep, data: PlanIn) -> P
 
 
 async def get_plan(sandbox: Sandbox, plan_id: str) -> Any:
-    row = await sandbox.db.fetchone("SELECT * FROM tribble_plans WHERE id = ?", (plan_id,))
+    row = await store.plan_by_id(sandbox.db, plan_id)
     if row is None:
         raise TribbleError("NOT_FOUND", "Subscription plan not found", {"planId": plan_id})
     return row
@@ -144,6 +151,60 @@ async def get_plan_route(caller: Principal, sandbox: SandboxDep, planId: str) ->
     )
 
 
+async def check_payment_method(sandbox: Sandbox, caller: Principal, plan: Any, method: str | None) -> None:
+    """A subscription is paid from the wallet (the default, or one of the plan's currency) or a usable card."""
+    if method and method != "wallet":
+        if account_id_of_wallet(method) is not None:
+            wallet = await wallets.owned_wallet(sandbox, caller, method, "paymentMethodId")
+            if wallet.currency != plan["currency"]:
+                raise invalid("paymentMethodId", "Wallet currency differs from the plan currency")
+        else:
+            row = await payment_methods.owned_method(sandbox, caller.user.id, method)
+            if row["type"] != "card":
+                raise TribbleError("UNPROCESSABLE_ENTITY", "Subscriptions are paid from the wallet or a card")
+            payment_methods.ensure_usable(sandbox, row)
+
+
+def start_of(start_date: str | None, now: float) -> float:
+    """When the subscription starts: now, or midnight UTC of a later ``startDate``."""
+    start = now
+    if start_date:
+        try:
+            start_day = date.fromisoformat(start_date)
+        except ValueError:
+            raise invalid("startDate", "startDate must be a date (YYYY-MM-DD)") from None
+        if start_day.isoformat() < iso(now)[:10]:
+            raise invalid("startDate", "startDate must not be in the past")
+        if start_day.isoformat() > iso(now)[:10]:
+            start = parse_iso(start_day.isoformat())
+    return start
+
+
+def enrol_in(conn: sqlite3.Connection, row: tuple[Any, ...]) -> None:
+    """Insert the subscription unless the customer has an open one of the plan. ``row`` as
+    ``store.insert_subscription_in`` takes it."""
+    existing = store.open_subscription_in(conn, row[1], row[3])
+    if existing is not None:
+        raise TribbleError("SUBSCRIPTION_ACTIVE", "Subscription already active", {"subscriptionId": existing[0]})
+    store.insert_subscription_in(conn, row)
+
+
+async def first_charges(sandbox: Sandbox, plan: Any, sub_id: str, trial_end: float | None, now: float) -> None:
+    """The setup fee (and trial amount) now; the first renewal now or on the sandbox clock."""
+    sub = await store.subscription_by_id(sandbox.db, sub_id)
+    setup = int(plan["setup_fee"]) + (int(plan["trial_amount"]) if trial_end is not None else 0)
+    if setup > 0:
+        charge_id = new_id("charge")
+        if not await billing.charge(sandbox, sub, plan, charge_id, setup, "setup", now):
+            await store.cancel_for_setup_fee(sandbox.db, sub_id, now)
+            raise TribbleError("INSUFFICIENT_FUNDS", "The setup fee could not be charged", {"subscriptionId": sub_id})
+    first_charge = float(sub["next_charge_at"])
+    if first_charge <= now:
+        await billing.renew(sandbox, sub_id, first_charge)
+    else:
+        await billing.schedule_renewal(sandbox, sub_id, first_charge)
+
+
 @post("/subscriptions", status_code=201, summary="Enrol in a subscription plan", tags=["tribble: subscriptions"])
 async def subscribe(caller: Principal, sandbox: SandboxDep, data: SubscribeIn) -> SubscribedOut:
     plan = await get_plan(sandbox, data.plan_id)
@@ -151,63 +212,17 @@ async def subscribe(caller: Principal, sandbox: SandboxDep, data: SubscribeIn) -
         raise TribbleError("UNPROCESSABLE_ENTITY", "Subscription plan is not active", {"planId": plan["id"]})
     user = caller.user
     method = data.payment_method_id
-    if method and method != "wallet":
-        if account_id_of_wallet(method) is not None:
-            wallet = await wallets.owned_wallet(sandbox, caller, method, "paymentMethodId")
-            if wallet.currency != plan["currency"]:
-                raise invalid("paymentMethodId", "Wallet currency differs from the plan currency")
-        else:
-            row = await payment_methods.owned_method(sandbox, user.id, method)
-            if row["type"] != "card":
-                raise TribbleError("UNPROCESSABLE_ENTITY", "Subscriptions are paid from the wallet or a card")
-            payment_methods.ensure_usable(sandbox, row)
+    await check_payment_method(sandbox, caller, plan, method)
     now = sandbox.clock.time()
-    start = now
-    if data.start_date:
-        try:
-            start_day = date.fromisoformat(data.start_date)
-        except ValueError:
-            raise invalid("startDate", "startDate must be a date (YYYY-MM-DD)") from None
-        if start_day.isoformat() < iso(now)[:10]:
-            raise invalid("startDate", "startDate must not be in the past")
-        if start_day.isoformat() > iso(now)[:10]:
-            start = parse_iso(start_day.isoformat())
+    start = start_of(data.start_date, now)
     trial_days = int(plan["trial_period_days"])
     trial_end = start + trial_days * 86400 if trial_days else None
     first_charge = trial_end if trial_end is not None else start
     sub_id = new_id("sub")
-
-    def run(conn: sqlite3.Connection) -> None:
-        existing = conn.execute(
-            "SELECT id FROM tribble_subscriptions WHERE plan_id = ? AND customer_user_id = ? AND status IN"
-            " ('ACTIVE', 'PAUSED', 'PAST_DUE')",
-            (plan["id"], user.id),
-        ).fetchone()
-        if existing is not None:
-            raise TribbleError("SUBSCRIPTION_ACTIVE", "Subscription already active", {"subscriptionId": existing[0]})
-        conn.execute(
-            "INSERT INTO tribble_subscriptions (id, plan_id, merchant_id, customer_user_id, payment_method_id, status,"
-            " start_at, trial_end_at, next_charge_at, created_at) VALUES (?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?)",
-            (sub_id, plan["id"], plan["merchant_id"], user.id, method or "wallet", start, trial_end, first_charge, now),
-        )
-
-    await sandbox.db.write(run)
-    sub = await sandbox.db.fetchone("SELECT * FROM tribble_subscriptions WHERE id = ?", (sub_id,))
-    setup = int(plan["setup_fee"]) + (int(plan["trial_amount"]) if trial_end is not None else 0)
-    if setup > 0:
-        charge_id = new_id("charge")
-        if not await billing.charge(sandbox, sub, plan, charge_id, setup, "setup", now):
-            await sandbox.db.execute(
-                "UPDATE tribble_subscriptions SET status = 'CANCELLED', cancelled_at = ?, cancel_reason ="
-                " 'setup_fee_failed', next_charge_at = NULL WHERE id = ?",
-                (now, sub_id),
-            )
-            raise TribbleError("INSUFFICIENT_FUNDS", "The setup fee could not be charged", {"subscriptionId": sub_id})
-    if first_charge <= now:
-        await billing.renew(sandbox, sub_id, first_charge)
-    else:
-        await billing.schedule_renewal(sandbox, sub_id, first_charge)
-    sub = await sandbox.db.fetchone("SELECT * FROM tribble_subscriptions WHERE id = ?", (sub_id,))
+    row = (sub_id, plan["id"], plan["merchant_id"], user.id, method or "wallet", start, trial_end, first_charge, now)
+    await sandbox.db.write(lambda conn: enrol_in(conn, row))
+    await first_charges(sandbox, plan, sub_id, trial_end, now)
+    sub = await store.subscription_by_id(sandbox.db, sub_id)
     message = "Subscription activated successfully."
     if trial_days:
         message += f" Trial period: {trial_days} days"
@@ -225,14 +240,12 @@ async def subscribe(caller: Principal, sandbox: SandboxDep, data: SubscribeIn) -
 
 
 async def visible_subscription(sandbox: Sandbox, caller: Principal, sub_id: str, *, manage: bool = False) -> Any:
-    sub = await sandbox.db.fetchone("SELECT * FROM tribble_subscriptions WHERE id = ?", (sub_id,))
+    sub = await store.subscription_by_id(sandbox.db, sub_id)
     if sub is None:
         raise TribbleError("NOT_FOUND", "Subscription not found", {"subscriptionId": sub_id})
     if caller.user.is_admin or int(sub["customer_user_id"]) == caller.user.id:
         return sub
-    merchant = await sandbox.db.fetchone(
-        "SELECT owner_user_id FROM tribble_merchants WHERE id = ?", (sub["merchant_id"],)
-    )
+    merchant = await store.merchant_owner(sandbox.db, sub["merchant_id"])
     if merchant is not None and int(merchant["owner_user_id"]) == caller.user.id:
         return sub
     raise TribbleError("NOT_FOUND", "Subscription not found", {"subscriptionId": sub_id})
@@ -243,10 +256,7 @@ async def get_subscription(caller: Principal, sandbox: SandboxDep, subscriptionI
     sub = await visible_subscription(sandbox, caller, subscriptionId)
     plan = await get_plan(sandbox, sub["plan_id"])
     customer = await sandbox.identity.get_user(int(sub["customer_user_id"]))
-    charges = await sandbox.db.fetchall(
-        "SELECT * FROM tribble_subscription_charges WHERE subscription_id = ? ORDER BY scheduled_at, created_at",
-        (sub["id"],),
-    )
+    charges = await store.charges_of_subscription(sandbox.db, sub["id"])
     cur = plan["currency"]
     return SubscriptionOut(
         subscription_id=sub["id"],
@@ -286,9 +296,7 @@ async def pause(caller: Principal, sandbox: SandboxDep, subscriptionId: str, dat
         raise TribbleError("UNPROCESSABLE_ENTITY", f"Subscription is {sub['status']}; only ACTIVE can be paused")
     now = sandbox.clock.time()
     await sandbox.scheduler.cancel(f"tribble:sub:{sub['id']}")
-    await sandbox.db.execute(
-        "UPDATE tribble_subscriptions SET status = 'PAUSED', paused_at = ? WHERE id = ?", (now, sub["id"])
-    )
+    await store.pause(sandbox.db, sub["id"], now)
     return PausedOut(
         subscription_id=sub["id"], status="PAUSED", paused_at=iso(now), message="Subscription paused successfully"
     )
@@ -305,10 +313,7 @@ async def resume(caller: Principal, sandbox: SandboxDep, subscriptionId: str) ->
         raise TribbleError("UNPROCESSABLE_ENTITY", f"Subscription is {sub['status']}; only PAUSED can be resumed")
     now = sandbox.clock.time()
     nxt = max(float(sub["next_charge_at"] or now), now)
-    await sandbox.db.execute(
-        "UPDATE tribble_subscriptions SET status = 'ACTIVE', resumed_at = ?, next_charge_at = ? WHERE id = ?",
-        (now, nxt, sub["id"]),
-    )
+    await store.resume(sandbox.db, sub["id"], now, nxt)
     await billing.schedule_renewal(sandbox, sub["id"], nxt)
     return ResumedOut(
         subscription_id=sub["id"],
@@ -329,11 +334,7 @@ async def cancel(
     reason = (data.reason if data else "").strip()[:500]
     now = sandbox.clock.time()
     await sandbox.scheduler.cancel(f"tribble:sub:{sub['id']}")
-    await sandbox.db.execute(
-        "UPDATE tribble_subscriptions SET status = 'CANCELLED', cancelled_at = ?, cancel_reason = ?, auto_renew = 0,"
-        " next_charge_at = NULL WHERE id = ?",
-        (now, reason, sub["id"]),
-    )
+    await store.cancel(sandbox.db, sub["id"], now, reason)
     return CancelledOut(
         subscription_id=sub["id"],
         status="CANCELLED",
@@ -350,11 +351,7 @@ async def customer_subscriptions(
     customer = await sandbox.identity.by_uuid(customerId)
     if customer is None or (customer.id != caller.user.id and not caller.user.is_admin):
         raise TribbleError("NOT_FOUND", "Customer not found", {"customerId": customerId})
-    rows = await sandbox.db.fetchall(
-        "SELECT s.*, p.name AS plan_name, p.amount, p.currency, p.billing_frequency, p.billing_interval"
-        " FROM tribble_subscriptions s JOIN tribble_plans p ON p.id = s.plan_id WHERE s.customer_user_id = ?",
-        (customer.id,),
-    )
+    rows = await store.subscriptions_of_customer(sandbox.db, customer.id)
     page, total = apply(
         rows,
         listing,
@@ -401,16 +398,8 @@ async def subscription_metrics(
     merchant = await merchants.get_merchant(sandbox, merchantId)
     merchants.ensure_merchant_access(caller, merchant)
     start, end, period = period_of(sandbox, listing)
-    subs = await sandbox.db.fetchall(
-        "SELECT s.*, p.amount, p.currency, p.billing_frequency, p.billing_interval FROM tribble_subscriptions s"
-        " JOIN tribble_plans p ON p.id = s.plan_id WHERE s.merchant_id = ?",
-        (merchantId,),
-    )
-    charges = await sandbox.db.fetchall(
-        "SELECT c.* FROM tribble_subscription_charges c JOIN tribble_subscriptions s ON s.id = c.subscription_id"
-        " WHERE s.merchant_id = ? AND c.kind = 'renewal' AND c.scheduled_at >= ? AND c.scheduled_at < ?",
-        (merchantId, start, end),
-    )
+    subs = await store.subscriptions_of_merchant(sandbox.db, merchantId)
+    charges = await store.renewal_charges_of_merchant(sandbox.db, merchantId, start, end)
     active = [s for s in subs if s["status"] == "ACTIVE"]
     currency = subs[0]["currency"] if subs else "NGN"
     mrr = sum(billing.mrr_of(s) for s in active)
