@@ -215,7 +215,6 @@ NOT_YET: dict[str, set[str]] = {
     "long": {"cashier", "tribble"},
 }
 KNOWN_CIRCLES: list[list[str]] = [
-    ["app.platforms.tribble.merchants", "app.platforms.tribble.settlements"],
     ["app.platforms.tribble.receipts", "app.platforms.tribble.transactions"],
 ]
 

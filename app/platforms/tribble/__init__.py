@@ -42,7 +42,6 @@ from app.platforms.tribble import (
     fixtures,
     fraud,
     kyc,
-    merchants,
     payment_methods,
     payments,
     provisioning,
@@ -58,6 +57,7 @@ from app.platforms.tribble import (
 from app.platforms.tribble.errors import error_response
 from app.platforms.tribble.frame_contract import frame_problem
 from app.platforms.tribble.pagination import provide_list_query
+from app.platforms.tribble.routes import merchants as merchant_routes
 from app.platforms.tribble.security import provide_caller, rate_limit_middleware
 from app.runtime import Sandbox
 
@@ -70,7 +70,7 @@ ROUTES: list[Any] = [
     *refunds.ROUTES,
     *receipts.ROUTES,
     *bills.ROUTES,
-    *merchants.ROUTES,
+    *merchant_routes.ROUTES,
     *admin.ROUTES,
     *fraud.ROUTES,
     *disputes.ROUTES,

@@ -20,6 +20,7 @@ from app.platforms.tribble.schemas.merchants import (
     RejectIn,
 )
 from app.platforms.tribble.security import require_admin
+from app.platforms.tribble.store import merchants as store
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 
@@ -30,7 +31,7 @@ RISK_SCORES = {"low": 20, "medium": 35, "high": 70}
 @get("/admin/merchants/pending-kyc", summary="Merchants pending KYC approval", tags=["tribble: admin"])
 async def pending_kyc(caller: Principal, sandbox: SandboxDep, listing: ListQuery) -> PendingMerchantsOut:
     require_admin(caller.user)
-    rows = await sandbox.db.fetchall("SELECT * FROM tribble_merchants WHERE kyc_status = 'PENDING'")
+    rows = await store.pending_kyc(sandbox.db)
     page, total = apply(
         rows,
         listing,
@@ -41,10 +42,7 @@ async def pending_kyc(caller: Principal, sandbox: SandboxDep, listing: ListQuery
     )
     out = []
     for row in page:
-        docs = await sandbox.db.fetchall(
-            "SELECT document_type, status FROM tribble_kyc_documents WHERE user_id = ? ORDER BY uploaded_at",
-            (row["owner_user_id"],),
-        )
+        docs = await store.kyc_documents_of(sandbox.db, row["owner_user_id"])
         documents = [AdminDocument(type=d["document_type"], status=d["status"]) for d in docs]
         documents.append(
             AdminDocument(type="business_registration", status="VERIFIED" if row["tax_id"] else "PENDING_REVIEW")
@@ -70,10 +68,7 @@ async def _set_kyc(
     if merchant["kyc_status"] == status:
         raise TribbleError("CONFLICT", f"Merchant is already {status.lower()}", {"merchantId": merchant_id})
     now = sandbox.clock.time()
-    await sandbox.db.execute(
-        f"UPDATE tribble_merchants SET kyc_status = '{status}', {assignments} WHERE id = ?",
-        (now, *values, merchant_id),
-    )
+    await store.set_kyc(sandbox.db, merchant_id, status, assignments, now, values)
     return now
 
 

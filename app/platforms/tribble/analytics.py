@@ -32,6 +32,8 @@ from app.platforms.tribble.schemas.merchants import (
     TopCustomer,
     TopProduct,
 )
+from app.platforms.tribble.store import analytics as store
+from app.platforms.tribble.store.settlements import settled_total
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 
@@ -53,11 +55,7 @@ def _month_to_date(sandbox: Sandbox, listing: ListQuery) -> ListQuery:
 
 
 async def _payments(sandbox: Sandbox, merchant_id: str, start: float, end: float) -> list[Any]:
-    return await sandbox.db.fetchall(
-        "SELECT * FROM tribble_transactions WHERE merchant_id = ? AND kind = 'payment' AND status != 'BLOCKED'"
-        " AND created_at >= ? AND created_at < ?",
-        (merchant_id, start, end),
-    )
+    return await store.payments_of_merchant(sandbox.db, merchant_id, start, end)
 
 
 def _main_currency(rows: list[Any]) -> str:
@@ -94,20 +92,10 @@ async def dashboard(caller: Principal, sandbox: SandboxDep, merchantId: str, lis
     currency = _main_currency(rows)
     ok = [r for r in rows if r["status"] == "SUCCESS"]
     volume = sum(int(r["amount"]) for r in ok if r["currency"] == currency)
-    disputes = await sandbox.db.fetchall(
-        "SELECT resolution FROM tribble_disputes WHERE merchant_id = ? AND created_at >= ? AND created_at < ?",
-        (merchantId, start, end),
-    )
+    disputes = await store.dispute_resolutions(sandbox.db, merchantId, start, end)
     chargebacks = sum(1 for d in disputes if d["resolution"] == "APPROVED")
-    refunds = await sandbox.db.fetchall(
-        "SELECT r.amount, r.currency FROM tribble_refunds r JOIN tribble_transactions t ON t.id = r.transaction_id"
-        " WHERE t.merchant_id = ? AND r.status = 'COMPLETED' AND r.created_at >= ? AND r.created_at < ?",
-        (merchantId, start, end),
-    )
-    settled = await sandbox.db.fetchone(
-        "SELECT COALESCE(SUM(amount), 0) AS total FROM tribble_settlements WHERE merchant_id = ? AND currency = ?",
-        (merchantId, currency),
-    )
+    refunds = await store.completed_refunds(sandbox.db, merchantId, start, end)
+    settled = await settled_total(sandbox.db, merchantId, currency)
     account = await merchants.merchant_account(sandbox, merchant, currency)
     next_amount, fee = await settlements.eligible(sandbox, merchant, currency)
     frequency = str(settlements.settings_of(merchant)["frequency"])
@@ -146,23 +134,8 @@ def _bucket(ts: float, group_by: str) -> str:
     return d.isoformat()
 
 
-@get("/merchants/{merchantId:str}/analytics", summary="Merchant transaction analytics", tags=["tribble: merchants"])
-async def analytics(
-    caller: Principal,
-    sandbox: SandboxDep,
-    merchantId: str,
-    listing: ListQuery,
-    group_by: Annotated[str, QueryParameter(name="groupBy", description="daily, weekly or monthly")] = "daily",
-) -> AnalyticsOut:
-    if group_by not in ("daily", "weekly", "monthly"):
-        raise invalid("groupBy", "groupBy must be daily, weekly or monthly")
-    merchant = await merchants.get_merchant(sandbox, merchantId)
-    merchants.ensure_merchant_access(caller, merchant)
-    start, end, period = period_of(sandbox, listing)
-    rows = await _payments(sandbox, merchantId, start, end)
-    currency = _main_currency(rows)
-    ok = [r for r in rows if r["status"] == "SUCCESS"]
-    volume = sum(int(r["amount"]) for r in ok if r["currency"] == currency)
+def _series(rows: list[Any], group_by: str, currency: str) -> list[PeriodMetric]:
+    """The payments per day, week or month (volume in ``currency``)."""
     buckets: dict[str, list[Any]] = {}
     for row in rows:
         buckets.setdefault(_bucket(row["created_at"], group_by), []).append(row)
@@ -180,6 +153,11 @@ async def analytics(
                 success_rate=round(100.0 * sum(1 for r in items if r["status"] == "SUCCESS") / len(items), 2),
             )
         )
+    return series
+
+
+async def _top_customers(sandbox: Sandbox, ok: list[Any], currency: str) -> list[TopCustomer]:
+    """The ten customers who spent most (in ``currency``) in the successful payments ``ok``."""
     spend: dict[int, list[int]] = {}
     for row in ok:
         entry = spend.setdefault(int(row["customer_user_id"]), [0, 0])
@@ -196,6 +174,28 @@ async def analytics(
                 total_spent=amount(total, currency),
             )
         )
+    return customers
+
+
+@get("/merchants/{merchantId:str}/analytics", summary="Merchant transaction analytics", tags=["tribble: merchants"])
+async def analytics(
+    caller: Principal,
+    sandbox: SandboxDep,
+    merchantId: str,
+    listing: ListQuery,
+    group_by: Annotated[str, QueryParameter(name="groupBy", description="daily, weekly or monthly")] = "daily",
+) -> AnalyticsOut:
+    if group_by not in ("daily", "weekly", "monthly"):
+        raise invalid("groupBy", "groupBy must be daily, weekly or monthly")
+    merchant = await merchants.get_merchant(sandbox, merchantId)
+    merchants.ensure_merchant_access(caller, merchant)
+    start, end, period = period_of(sandbox, listing)
+    rows = await _payments(sandbox, merchantId, start, end)
+    currency = _main_currency(rows)
+    ok = [r for r in rows if r["status"] == "SUCCESS"]
+    volume = sum(int(r["amount"]) for r in ok if r["currency"] == currency)
+    series = _series(rows, group_by, currency)
+    customers = await _top_customers(sandbox, ok, currency)
     return AnalyticsOut(
         merchant_id=merchantId,
         period=period,

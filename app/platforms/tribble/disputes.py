@@ -29,6 +29,7 @@ from app.platforms.tribble.schemas.disputes import (
 )
 from app.platforms.tribble.security import require_admin
 from app.platforms.tribble.store import disputes as store
+from app.platforms.tribble.store.merchants import merchant_owner
 from app.platforms.tribble.transactions import visible_transaction
 from app.registry import SandboxDep
 from app.runtime import Sandbox
@@ -56,7 +57,7 @@ async def get_dispute(sandbox: Sandbox, caller: Principal, dispute_id: str) -> A
         raise TribbleError("NOT_FOUND", "Dispute not found", {"disputeId": dispute_id})
     if caller.user.is_admin or int(row["customer_user_id"]) == caller.user.id:
         return row
-    merchant = await store.merchant_owner(sandbox.db, row["merchant_id"])
+    merchant = await merchant_owner(sandbox.db, row["merchant_id"])
     if merchant is not None and int(merchant["owner_user_id"]) == caller.user.id:
         return row
     raise TribbleError("NOT_FOUND", "Dispute not found", {"disputeId": dispute_id})

@@ -17,6 +17,7 @@ from app.platforms.tribble.pagination import ListQuery
 from app.platforms.tribble.schemas import Period, RiskFactor
 from app.platforms.tribble.schemas.disputes import FraudAnalyticsOut, FraudFactorCount, FraudSummary, RiskScoreOut
 from app.platforms.tribble.security import require_admin
+from app.platforms.tribble.store.risk import scored_payments
 from app.platforms.tribble.transactions import visible_transaction
 from app.registry import SandboxDep
 
@@ -67,11 +68,7 @@ async def fraud_analytics(
     if group_by not in GROUPINGS:
         raise invalid("groupBy", "groupBy must be daily, weekly or monthly")
     start, end, period = period_of(sandbox, listing)
-    rows = await sandbox.db.fetchall(
-        "SELECT fraud, fraud_score, risk_level, decision, status FROM tribble_transactions"
-        " WHERE kind = 'payment' AND created_at >= ? AND created_at < ?",
-        (start, end),
-    )
+    rows = await scored_payments(sandbox.db, start, end)
     total = len(rows)
     flagged = [r for r in rows if r["decision"] in ("HOLD", "BLOCK")]
     distribution = {"LOW": 0, "MEDIUM": 0, "HIGH": 0, "CRITICAL": 0}

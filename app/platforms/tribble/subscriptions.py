@@ -37,6 +37,7 @@ from app.platforms.tribble.schemas.subscriptions import (
     SubscriptionOut,
 )
 from app.platforms.tribble.store import subscriptions as store
+from app.platforms.tribble.store.merchants import merchant_owner
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 
@@ -245,7 +246,7 @@ async def visible_subscription(sandbox: Sandbox, caller: Principal, sub_id: str,
         raise TribbleError("NOT_FOUND", "Subscription not found", {"subscriptionId": sub_id})
     if caller.user.is_admin or int(sub["customer_user_id"]) == caller.user.id:
         return sub
-    merchant = await store.merchant_owner(sandbox.db, sub["merchant_id"])
+    merchant = await merchant_owner(sandbox.db, sub["merchant_id"])
     if merchant is not None and int(merchant["owner_user_id"]) == caller.user.id:
         return sub
     raise TribbleError("NOT_FOUND", "Subscription not found", {"subscriptionId": sub_id})

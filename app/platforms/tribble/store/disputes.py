@@ -19,10 +19,6 @@ def dispute_by_id(db: Database, dispute_id: str) -> Awaitable[sqlite3.Row | None
     return db.fetchone("SELECT * FROM tribble_disputes WHERE id = ?", (dispute_id,))
 
 
-def merchant_owner(db: Database, merchant_id: str) -> Awaitable[sqlite3.Row | None]:
-    return db.fetchone("SELECT owner_user_id FROM tribble_merchants WHERE id = ?", (merchant_id,))
-
-
 def open_dispute_of(conn: sqlite3.Connection, transaction_id: str) -> Any:
     return conn.execute(
         "SELECT id FROM tribble_disputes WHERE transaction_id = ? AND status != 'RESOLVED'", (transaction_id,)

@@ -44,10 +44,6 @@ def subscription_by_id(db: Database, sub_id: str) -> Awaitable[sqlite3.Row | Non
     return db.fetchone("SELECT * FROM tribble_subscriptions WHERE id = ?", (sub_id,))
 
 
-def merchant_owner(db: Database, merchant_id: str) -> Awaitable[sqlite3.Row | None]:
-    return db.fetchone("SELECT owner_user_id FROM tribble_merchants WHERE id = ?", (merchant_id,))
-
-
 def open_subscription_in(conn: sqlite3.Connection, plan_id: str, user_id: int) -> Any:
     return conn.execute(
         "SELECT id FROM tribble_subscriptions WHERE plan_id = ? AND customer_user_id = ? AND status IN"
