@@ -33,14 +33,10 @@ from litestar.di import Provide
 
 from app.platforms.base import PlatformSpec
 from app.platforms.tribble import (
-    admin,
-    analytics,
     auth,
     billing,
     bills,
-    disputes,
     fixtures,
-    fraud,
     kyc,
     payment_methods,
     payments,
@@ -49,7 +45,6 @@ from app.platforms.tribble import (
     receipts,
     refunds,
     settlements,
-    subscriptions,
     transactions,
     users,
     wallets,
@@ -57,7 +52,12 @@ from app.platforms.tribble import (
 from app.platforms.tribble.errors import error_response
 from app.platforms.tribble.frame_contract import frame_problem
 from app.platforms.tribble.pagination import provide_list_query
+from app.platforms.tribble.routes import admin as admin_routes
+from app.platforms.tribble.routes import analytics as analytics_routes
+from app.platforms.tribble.routes import disputes as dispute_routes
+from app.platforms.tribble.routes import fraud as fraud_routes
 from app.platforms.tribble.routes import merchants as merchant_routes
+from app.platforms.tribble.routes import subscriptions as subscription_routes
 from app.platforms.tribble.security import provide_caller, rate_limit_middleware
 from app.runtime import Sandbox
 
@@ -71,11 +71,11 @@ ROUTES: list[Any] = [
     *receipts.ROUTES,
     *bills.ROUTES,
     *merchant_routes.ROUTES,
-    *admin.ROUTES,
-    *fraud.ROUTES,
-    *disputes.ROUTES,
-    *subscriptions.ROUTES,
-    *analytics.ROUTES,
+    *admin_routes.ROUTES,
+    *fraud_routes.ROUTES,
+    *dispute_routes.ROUTES,
+    *subscription_routes.ROUTES,
+    *analytics_routes.ROUTES,
 ]
 
 router = Router(

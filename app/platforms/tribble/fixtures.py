@@ -24,12 +24,14 @@ from app.core.fixture_kinds import Built, Declared, FixtureKind, Issue, Ref
 from app.core.identity.models import Principal, User
 from app.core.ledger.postings import MAX_MINOR
 from app.core.money import normalize_currency, to_float
-from app.platforms.tribble import admin, merchants, payment_methods, subscriptions, transactions
+from app.platforms.tribble import admin, merchants, payment_methods, transactions
 from app.platforms.tribble.billing import DECLINING, FREQUENCIES
-from app.platforms.tribble.disputes import REASONS, create_dispute
+from app.platforms.tribble.disputes import REASONS
 from app.platforms.tribble.errors import TribbleError
 from app.platforms.tribble.render import wallet_id
 from app.platforms.tribble.routes import merchants as merchant_routes
+from app.platforms.tribble.routes import subscriptions as subscription_routes
+from app.platforms.tribble.routes.disputes import create_dispute
 from app.platforms.tribble.schemas import PaymentMethodIn, TransactionIn
 from app.platforms.tribble.schemas.disputes import DisputeIn
 from app.platforms.tribble.schemas.merchants import MerchantRegisterIn
@@ -328,8 +330,8 @@ async def _apply_subscription(name: str, item: Subscription, built: Built) -> di
     )
     method = built.ids(item.card)["tribble"]["paymentMethodId"] if item.card is not None else "wallet"
     try:
-        created = await subscriptions.create_plan.fn(caller=_as(owner), sandbox=sandbox, data=plan_in)
-        enrolled = await subscriptions.subscribe.fn(
+        created = await subscription_routes.create_plan.fn(caller=_as(owner), sandbox=sandbox, data=plan_in)
+        enrolled = await subscription_routes.subscribe.fn(
             caller=_as(customer), sandbox=sandbox, data=SubscribeIn(plan_id=created.plan_id, payment_method_id=method)
         )
     except TribbleError as exc:
