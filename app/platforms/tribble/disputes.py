@@ -24,6 +24,7 @@ from app.platforms.tribble.schemas.disputes import (
     ResolutionOut,
 )
 from app.platforms.tribble.store import disputes as store
+from app.platforms.tribble.store.events import transaction_by_id
 from app.platforms.tribble.store.merchants import merchant_owner
 from app.runtime import Sandbox
 
@@ -192,7 +193,7 @@ def refund_value(d: Any, data: ResolutionIn) -> int:
 async def chargeback_legs(sandbox: Sandbox, d: Any, value: int) -> list[Leg]:
     """Merchant -> the paying wallet (or the settlement account for a card payment)."""
     currency = d["currency"]
-    txn = await store.transaction_by_id(sandbox.db, d["transaction_id"])
+    txn = await transaction_by_id(sandbox.db, d["transaction_id"])
     merchant = await merchants.get_merchant(sandbox, d["merchant_id"])
     merchant_acct = await merchants.merchant_account(sandbox, merchant, currency)
     if txn["wallet_account_id"] is not None:

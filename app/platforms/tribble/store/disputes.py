@@ -105,10 +105,6 @@ def reject(db: Database, dispute_id: str, notes: str | None, now: float) -> Awai
     )
 
 
-def transaction_by_id(db: Database, transaction_id: str) -> Awaitable[sqlite3.Row | None]:
-    return db.fetchone("SELECT * FROM tribble_transactions WHERE id = ?", (transaction_id,))
-
-
 def approve(
     conn: sqlite3.Connection,
     journal: Journal,

@@ -1,4 +1,5 @@
-"""What Tribble's Socket.IO events read: a transaction (its merchant's owner: ``store.merchants``)."""
+"""A transaction by id, as the Socket.IO events and the chargebacks read it (its merchant's owner:
+``store.merchants``)."""
 
 from __future__ import annotations
 
