@@ -33,32 +33,32 @@ from litestar.di import Provide
 
 from app.platforms.base import PlatformSpec
 from app.platforms.tribble import (
-    admin,
-    analytics,
     billing,
     bills,
-    disputes,
     fixtures,
-    fraud,
     kyc,
-    merchants,
     payment_methods,
     payments,
     provisioning,
     realtime,
     refunds,
     settlements,
-    subscriptions,
     transactions,
     wallets,
 )
 from app.platforms.tribble.errors import error_response
 from app.platforms.tribble.frame_contract import frame_problem
 from app.platforms.tribble.pagination import provide_list_query
+from app.platforms.tribble.routes import admin as admin_routes
+from app.platforms.tribble.routes import analytics as analytics_routes
 from app.platforms.tribble.routes import auth as auth_routes
 from app.platforms.tribble.routes import bills as bill_routes
+from app.platforms.tribble.routes import disputes as dispute_routes
+from app.platforms.tribble.routes import fraud as fraud_routes
+from app.platforms.tribble.routes import merchants as merchant_routes
 from app.platforms.tribble.routes import receipts as receipt_routes
 from app.platforms.tribble.routes import refunds as refund_routes
+from app.platforms.tribble.routes import subscriptions as subscription_routes
 from app.platforms.tribble.routes import transactions as transaction_routes
 from app.platforms.tribble.routes import users as user_routes
 from app.platforms.tribble.routes import wallets as wallet_routes
@@ -75,12 +75,12 @@ ROUTES: list[Any] = [
     *refund_routes.ROUTES,
     *receipt_routes.ROUTES,
     *bill_routes.ROUTES,
-    *merchants.ROUTES,
-    *admin.ROUTES,
-    *fraud.ROUTES,
-    *disputes.ROUTES,
-    *subscriptions.ROUTES,
-    *analytics.ROUTES,
+    *merchant_routes.ROUTES,
+    *admin_routes.ROUTES,
+    *fraud_routes.ROUTES,
+    *dispute_routes.ROUTES,
+    *subscription_routes.ROUTES,
+    *analytics_routes.ROUTES,
 ]
 
 router = Router(
