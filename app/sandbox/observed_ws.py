@@ -28,7 +28,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from app.platform_paths import PlatformPaths
 from app.request_scope import query_value, sandbox_named, user_key
 from app.sandbox.faults import FaultRule, parse_one_off
-from app.sandbox.journal import WS_CLOSE, WS_IN, WS_OPEN, WS_OUT, JournalEntry
+from app.sandbox.journal import WALL_OFFSET, WS_CLOSE, WS_IN, WS_OPEN, WS_OUT
 from app.sandbox.journal_view import frame_type
 
 if TYPE_CHECKING:
@@ -95,27 +95,74 @@ class _Observed:
         code: int | None = None,
         injected: str | None = None,
     ) -> None:
-        if self.journal is None:
+        journal = self.journal
+        if journal is None:
             return
-        entry = JournalEntry(
-            kind,
-            WS_METHOD,
-            self.path,
-            self.query,
-            self.headers,
-            time.time(),
-            self.sandbox.clock.time(),
+        clock = self.sandbox.clock.time()
+        started = self.opened if kind == WS_OPEN else time.perf_counter()
+        journal.keep(
+            (
+                journal.next_id(),
+                kind,
+                time.time(),
+                clock,
+                WS_METHOD,
+                self.path,
+                self.query,
+                self.headers,
+                None,  # request_id
+                status,
+                started,
+                time.perf_counter(),
+                b"",
+                0,
+                b"",
+                0,
+                None,  # response headers
+                True,  # routed
+                None,  # invalid
+                injected,
+                False,  # dropped
+                frame,
+                code,
+                self.credential,
+            )
         )
-        if kind == WS_OPEN:
-            entry.started = self.opened
-        entry.finished = time.perf_counter()
-        entry.frame = frame
-        entry.status = status
-        entry.close_code = code
-        entry.injected = injected
-        entry.routed = True
-        entry.credential = self.credential
-        self.journal.add(entry)
+
+    def record_frame(self, kind: str, frame: Any) -> None:
+        """``record`` for a frame with nothing injected: the per-message path, positional and short."""
+        journal = self.journal
+        if journal is None:
+            return
+        now = time.perf_counter()
+        journal.keep(
+            (
+                journal.next_id(),
+                kind,
+                now + WALL_OFFSET,
+                self.sandbox.clock.time(),
+                WS_METHOD,
+                self.path,
+                self.query,
+                self.headers,
+                None,
+                None,
+                now,
+                now,
+                b"",
+                0,
+                b"",
+                0,
+                None,
+                True,
+                None,
+                None,
+                False,
+                frame,
+                None,
+                self.credential,
+            )
+        )
 
     # -- faults -------------------------------------------------------------------------------
     def pick(self, ws_type: str | None) -> FaultRule | None:
@@ -166,10 +213,13 @@ class _Observed:
                         frame = message.get("bytes")
                     if self.credential is None and isinstance(frame, str) and frame.startswith("40"):
                         self.credential = frame
-                    rule = self.frame_rule(frame)
+                    rule = self.frame_rule(frame) if self.book.rules else None
                     if rule is not None and self.closed:
                         continue
-                    self.record(WS_IN, frame=frame, injected=rule.explain() if rule is not None else None)
+                    if rule is None:
+                        self.record_frame(WS_IN, frame)
+                    else:
+                        self.record(WS_IN, frame=frame, injected=rule.explain())
                     if rule is not None:
                         if rule.action == "delay":
                             await asyncio.sleep(rule.hold_seconds(self.book.rng))
@@ -198,7 +248,7 @@ class _Observed:
                     self.record(WS_OUT, frame=frame, injected=f"{rule.explain()}: this reply was lost")
                     await self.close(send, rule)
                     return
-                self.record(WS_OUT, frame=frame)
+                self.record_frame(WS_OUT, frame)
             elif kind == "websocket.accept":
                 self.accepted = True
                 await send(message)
