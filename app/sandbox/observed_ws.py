@@ -89,48 +89,12 @@ class _Observed:
     def record(
         self,
         kind: str,
-        *,
         frame: Any = None,
         status: int | None = None,
         code: int | None = None,
         injected: str | None = None,
     ) -> None:
-        journal = self.journal
-        if journal is None:
-            return
-        clock = self.sandbox.clock.time()
-        started = self.opened if kind == WS_OPEN else time.perf_counter()
-        journal.keep(
-            (
-                journal.next_id(),
-                kind,
-                time.time(),
-                clock,
-                WS_METHOD,
-                self.path,
-                self.query,
-                self.headers,
-                None,  # request_id
-                status,
-                started,
-                time.perf_counter(),
-                b"",
-                0,
-                b"",
-                0,
-                None,  # response headers
-                True,  # routed
-                None,  # invalid
-                injected,
-                False,  # dropped
-                frame,
-                code,
-                self.credential,
-            )
-        )
-
-    def record_frame(self, kind: str, frame: Any) -> None:
-        """``record`` for a frame with nothing injected: the per-message path, positional and short."""
+        """One entry of this socket; frames call it positionally (``record(WS_IN, frame)``): the per-message path."""
         journal = self.journal
         if journal is None:
             return
@@ -145,21 +109,21 @@ class _Observed:
                 self.path,
                 self.query,
                 self.headers,
-                None,
-                None,
-                now,
+                None,  # request_id
+                status,
+                self.opened if kind == WS_OPEN else now,
                 now,
                 b"",
                 0,
                 b"",
                 0,
-                None,
-                True,
-                None,
-                None,
-                False,
+                None,  # response headers
+                True,  # routed
+                None,  # invalid
+                injected,
+                False,  # dropped
                 frame,
-                None,
+                code,
                 self.credential,
             )
         )
@@ -217,7 +181,7 @@ class _Observed:
                     if rule is not None and self.closed:
                         continue
                     if rule is None:
-                        self.record_frame(WS_IN, frame)
+                        self.record(WS_IN, frame)
                     else:
                         self.record(WS_IN, frame=frame, injected=rule.explain())
                     if rule is not None:
@@ -248,7 +212,7 @@ class _Observed:
                     self.record(WS_OUT, frame=frame, injected=f"{rule.explain()}: this reply was lost")
                     await self.close(send, rule)
                     return
-                self.record_frame(WS_OUT, frame)
+                self.record(WS_OUT, frame)
             elif kind == "websocket.accept":
                 self.accepted = True
                 await send(message)
