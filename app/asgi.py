@@ -88,6 +88,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await registry.stop()
 
     route_handlers: list[Any] = [health, *_extra_routes()]
+    if settings.callgrind_marks:  # loadtests/request_cost.py: absent from every normal server
+        from app.sandbox.bench import callgrind_route
+
+        route_handlers.append(callgrind_route(settings.callgrind_marks))
     for spec in platforms:
         route_handlers.extend(spec.route_handlers)
 

@@ -12,8 +12,8 @@ It does, in one coroutine with one ``send`` wrapper, what used to be three neste
 - the request journal and fault injection (``app.sandbox.observed_http``, ``observed_ws``): when
   the sandbox serving the request keeps a journal, or has fault rules, or the request carries
   ``X-Sandbox-Fault``. With the journal off and no rules, the fault check is two attribute reads;
-  with the journal on, a request pays for one ``JournalEntry`` and two wrapper calls (raw values
-  only: decoding, redaction and the JWT's user wait until the journal is read).
+  with the journal on, a request pays for one tuple and two wrapper calls (raw values only:
+  decoding, redaction and the JWT's user wait until the journal is read).
 
 WebSocket scopes get the journal and faults too (``observed_ws``); lifespan passes straight through.
 """
@@ -109,14 +109,6 @@ def edge_layer(
         request_id = sent or next_request_id()
         scope["state"]["request_id"] = request_id
         id_header = (b"x-request-id", request_id.encode("latin-1"))
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = message.setdefault("headers", [])
-                if not any(k.lower() == b"x-request-id" for k, _ in headers):
-                    message["headers"] = [*headers, id_header]
-            await send(message)
-
         inner = with_cors if has_origin and with_cors is not None else app
         if workspace is None and b"workspace=" in scope["query_string"]:
             workspace = query_value(scope["query_string"], b"workspace")
@@ -127,6 +119,14 @@ def edge_layer(
                 sandbox.touch()
                 scope["paysandbox.sandbox"] = sandbox  # type: ignore[typeddict-unknown-key]
         if sandbox is None or (sandbox.journal is None and not sandbox.faults.rules and fault is None):
+
+            async def send_with_id(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    headers = message.setdefault("headers", [])
+                    if not any(k.lower() == b"x-request-id" for k, _ in headers):
+                        message["headers"] = [*headers, id_header]
+                await send(message)
+
             await inner(scope, receive, send_with_id)
             return
         rule = None
@@ -139,18 +139,19 @@ def edge_layer(
                     await _refuse_fault(exc, scope, receive, send, platform_paths)
 
                 inner = refuse
+        # The journal's wrapper adds X-Request-ID itself: one send wrapper per request, not two.
         await serve_observed(
             inner,
             scope,
             receive,
-            send_with_id,
-            journal=sandbox.journal,
-            clock_time=sandbox.clock.time(),
-            request_id=request_id,
-            rule=rule,
-            paths=platform_paths,
-            rng=sandbox.faults.rng,
-            server_send=send,
+            send,
+            sandbox.journal,
+            sandbox.clock.time(),
+            request_id,
+            id_header,
+            rule,
+            platform_paths,
+            sandbox.faults.rng,
         )
 
     def _pick(sandbox: Sandbox, scope: Scope, fault: str | None, paths: PlatformPaths) -> FaultRule | None:

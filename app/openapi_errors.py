@@ -1,4 +1,5 @@
-"""Error responses of the OpenAPI document: what each platform's catalogue (``<platform>/openapi.py``) says.
+"""Error responses of the OpenAPI document: what each platform's catalogue says (``CATALOGUE`` of its
+``errors.py``).
 
 Litestar documents every validated route with its own ``{status_code, detail, extra}`` 400, a body no
 route of the sandbox ever sends: every error is rendered in the envelope of the platform owning the

@@ -57,7 +57,7 @@ def catalogue_of(module_name: str) -> ErrorCatalogue | None:
 
 def platform_catalogue(name: str) -> ErrorCatalogue | None:
     """A platform's catalogue: ``CATALOGUE`` of its ``errors.py`` (beside the envelope it documents)."""
-    return catalogue_of(f"app.platforms.{name}.errors") or catalogue_of(f"app.platforms.{name}.openapi")
+    return catalogue_of(f"app.platforms.{name}.errors")
 
 
 class SchemaFinisher:

@@ -78,6 +78,9 @@ class Settings:
     gc_freeze: bool = False
     # Entries the request journal of each sandbox keeps in memory (oldest evicted first); 0 turns it off.
     journal_size: int = 10_000
+    # A benchmark instrument: the shared library loadtests/callgrind_marks.py builds. When set, the
+    # control API gets POST /_sandbox/bench/callgrind (zero or dump callgrind's counters); empty: absent.
+    callgrind_marks: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -139,6 +142,7 @@ _TYPES: dict[str, type] = {
     "clock_start": str,
     "gc_freeze": bool,
     "journal_size": int,
+    "callgrind_marks": str,
 }
 
 

@@ -75,7 +75,7 @@ class Seeder:
         """An id factory (``prefix -> prefix_<16 hex>``) on the side stream ``f"{seed}:{purpose}"``.
 
         For ids the platforms' helpers otherwise draw at random (``make_id=`` of
-        ``app.platforms.drop.records.notify_in``): reproduced by the seed, and drawing them moves no
+        ``app.platforms.drop.notifications.notify_in``): reproduced by the seed, and drawing them moves no
         later draw of ``rng``. One stream per purpose, so a new one shifts none of the others.
         """
         stream = self._side.get(purpose)

@@ -17,7 +17,7 @@ import msgspec
 from app.core.ledger.models import Journal, Leg
 from app.platforms.drop import render
 from app.platforms.drop.corridors import COUNTRIES as CORRIDORS
-from app.platforms.drop.records import notify_in
+from app.platforms.drop.notifications import notify_in
 from seeds.constants import history_end
 from seeds.context import Seeder
 from seeds.ids import hex_id

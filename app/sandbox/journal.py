@@ -1,10 +1,11 @@
 """The request journal: every HTTP request and WebSocket frame of a sandbox, in a capped in-memory ring.
 
-The request path only *records*: ``JournalEntry`` keeps raw values (the scope's header list, body
-chunks as bytes, perf-counter stamps, the exception that made a request unmatched), and the ring
-(``collections.deque(maxlen=...)``) evicts the oldest entry by itself. Decoding, redaction, JSON
-parsing, the JWT's user and the platform name happen when the journal is read
-(``app.sandbox.journal_view``), so a request pays for a few attribute writes and list appends.
+The request path only *records*: one tuple of raw values per request or frame (the scope's header
+pairs, the body as sent, perf-counter stamps, the exception that made a request unmatched; the
+order is ``FIELDS``), appended to a ring (``collections.deque(maxlen=...)``) that evicts the oldest
+entry by itself. Decoding, redaction, JSON parsing, the JWT's user and the platform name happen when
+the journal is read (``JournalEntry`` views, ``app.sandbox.journal_view``), so a request pays for a
+few local variables and one tuple.
 
 ``PAYSANDBOX_JOURNAL_SIZE`` caps every sandbox's ring (default 10,000 entries; 0 turns the journal
 off: ``sandbox.journal`` is None and the edge records nothing). Bodies are kept up to
@@ -16,7 +17,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from litestar.exceptions import ValidationException
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
     from app.runtime import Sandbox
 
 BODY_LIMIT = 8 * 1024
+# Wall-clock time of a perf-counter stamp (one clock read per entry instead of two); an entry's wall
+# time is for display, the sandbox clock's is what filters use.
+WALL_OFFSET = time.time() - time.perf_counter()
 # scope["state"] key the app's exception handlers set when a request does not fit its contract.
 INVALID_KEY = "paysandbox.unmatched"
 
@@ -39,35 +43,42 @@ WS_OPEN = "ws_open"  # the upgrade (accepted or refused)
 WS_CLOSE = "ws_close"
 
 
-class JournalEntry:
-    """One recorded request or frame, raw. ``app.sandbox.journal_view.entry_view`` makes it readable."""
+# A kept entry is one plain tuple in this order (``RequestJournal.append``): a tuple of strings, numbers,
+# bytes and None leaves the garbage collector's tracking at its first collection, so 10,000 kept
+# entries cost the collector nothing (a slotted object per entry was walked by every full collection).
+FIELDS = (
+    "id",
+    "kind",
+    "wall",
+    "clock",
+    "method",
+    "path",
+    "query",
+    "headers",  # the request's raw ((name, value), ...) pairs, decoded when read
+    "request_id",
+    "status",
+    "started",  # perf-counter stamps: latency
+    "finished",
+    "request_body",  # bytes up to about BODY_LIMIT (b"": none), request_size its full length
+    "request_size",
+    "response_body",
+    "response_size",
+    "response_headers",
+    "routed",  # a route of the app matched (Litestar's scope["route_handler"]); None: unknown (a fault)
+    "invalid",  # what made the body or parameters fail the contract (an exception or text)
+    "injected",  # the fault injected on it (the X-Sandbox-Explain text)
+    "dropped",  # the connection was closed with no (complete) response
+    "frame",  # WebSocket frames: the text or bytes
+    "close_code",
+    "credential",  # a socket's auth frame (Socket.IO's CONNECT packet): the user when read
+)
 
-    __slots__ = (
-        "id",
-        "kind",
-        "wall",
-        "clock",
-        "method",
-        "path",
-        "query",
-        "headers",
-        "request_id",
-        "status",
-        "started",
-        "finished",
-        "request_body",
-        "request_size",
-        "response_body",
-        "response_size",
-        "response_headers",
-        "routed",
-        "invalid",
-        "injected",
-        "dropped",
-        "frame",
-        "close_code",
-        "credential",
-    )
+
+class JournalEntry:
+    """One recorded request or frame, for reading (``app.sandbox.journal_view.entry_view``): the kept
+    tuple's fields by name. Built when the journal is read, or by hand (tests, ``RequestJournal.add``)."""
+
+    __slots__ = FIELDS
 
     def __init__(
         self, kind: str, method: str, path: str, query: bytes, headers: Any, wall: float, clock: float
@@ -79,54 +90,44 @@ class JournalEntry:
         self.method = method
         self.path = path
         self.query = query
-        self.headers = headers  # the scope's raw [(name, value)] list, decoded when read
+        self.headers = headers
         self.request_id: str | None = None
         self.status: int | None = None
         self.started = time.perf_counter()
         self.finished: float | None = None
-        # Body chunks: an empty tuple until the first chunk (most GETs have none), joined into one
-        # bytes when the entry joins the ring (RequestJournal.add), so a kept entry holds no lists.
-        self.request_body: list[bytes] | tuple[bytes, ...] = ()
+        self.request_body = b""
         self.request_size = 0
-        self.response_body: list[bytes] | tuple[bytes, ...] = ()
+        self.response_body = b""
         self.response_size = 0
         self.response_headers: Any = None
-        self.routed: bool | None = None  # a route of the app matched (Litestar's scope["route_handler"])
-        self.invalid: Any = None  # what made the body or parameters fail the contract (an exception or text)
-        self.injected: str | None = None  # the fault injected on it (the X-Sandbox-Explain text)
-        self.dropped = False  # the connection was closed with no (complete) response
-        self.frame: Any = None  # WebSocket frames: the text or bytes
+        self.routed: bool | None = None
+        self.invalid: Any = None
+        self.injected: str | None = None
+        self.dropped = False
+        self.frame: Any = None
         self.close_code: int | None = None
-        self.credential: Any = None  # a socket's auth frame (Socket.IO's CONNECT packet): the user when read
+        self.credential: Any = None
 
-    def add_request_body(self, chunk: bytes) -> None:
-        if self.request_size < BODY_LIMIT:
-            if isinstance(self.request_body, list):
-                self.request_body.append(chunk)
-            else:
-                self.request_body = [*self.request_body, chunk]
-        self.request_size += len(chunk)
+    @classmethod
+    def of(cls, record: tuple[Any, ...]) -> JournalEntry:
+        entry = cls.__new__(cls)
+        for name, value in zip(FIELDS, record, strict=True):
+            setattr(entry, name, value)
+        return entry
 
-    def add_response_body(self, chunk: bytes) -> None:
-        if self.response_size < BODY_LIMIT:
-            if isinstance(self.response_body, list):
-                self.response_body.append(chunk)
-            else:
-                self.response_body = [*self.response_body, chunk]
-        self.response_size += len(chunk)
+    def record(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in FIELDS)
 
-    def compact(self) -> None:
-        """What the ring keeps: bodies as one bytes each and header pairs in tuples. Tuples of bytes
-        leave the garbage collector's tracking, so 10,000 kept entries are 10,000 tracked objects,
-        not five times that, for every collection to walk."""
-        if isinstance(self.request_body, list):
-            self.request_body = (b"".join(self.request_body),)
-        if isinstance(self.response_body, list):
-            self.response_body = (b"".join(self.response_body),)
-        if type(self.headers) is list:
-            self.headers = tuple(self.headers)
-        if type(self.response_headers) is list:
-            self.response_headers = tuple(self.response_headers)
+
+def keep_body(kept: bytes, chunk: bytes) -> bytes:
+    """A body as kept: chunks joined while under BODY_LIMIT (one chunk, the usual case, is kept as sent)."""
+    if not kept:
+        return chunk
+    return kept + chunk if len(kept) < BODY_LIMIT else kept
+
+
+def as_tuple(headers: Any) -> Any:
+    return headers if headers is None or type(headers) is tuple else tuple(headers)
 
 
 class RequestJournal:
@@ -134,13 +135,19 @@ class RequestJournal:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._entries: deque[JournalEntry] = deque(maxlen=size)
+        self._entries: deque[tuple[Any, ...]] = deque(maxlen=size)
         self._ids = itertools.count(1)
+        # The request path's two calls (both C): ``journal.keep((journal.next_id(), kind, ...))``, a
+        # tuple in FIELDS order.
+        self.next_id: Callable[[], int] = self._ids.__next__
+        self.keep: Callable[[tuple[Any, ...]], None] = self._entries.append
 
     def add(self, entry: JournalEntry) -> JournalEntry:
-        entry.compact()
-        entry.id = next(self._ids)
-        self._entries.append(entry)
+        """Keep an entry built by hand (its headers as a tuple); sets its id."""
+        entry.id = self.next_id()
+        entry.headers = as_tuple(entry.headers)
+        entry.response_headers = as_tuple(entry.response_headers)
+        self._entries.append(entry.record())
         return entry
 
     def clear(self) -> int:
@@ -149,13 +156,13 @@ class RequestJournal:
         return count
 
     def newest_first(self) -> Iterator[JournalEntry]:
-        return reversed(self._entries)
+        return (JournalEntry.of(record) for record in reversed(self._entries))
 
     def get(self, entry_id: int) -> JournalEntry | None:
-        for entry in reversed(self._entries):
-            if entry.id == entry_id:
-                return entry
-            if entry.id < entry_id:
+        for record in reversed(self._entries):
+            if record[0] == entry_id:
+                return JournalEntry.of(record)
+            if record[0] < entry_id:
                 return None
         return None
 

@@ -88,11 +88,11 @@ def decode_headers(raw: Any) -> dict[str, str]:
     return headers
 
 
-def body_view(chunks: list[bytes], size: int) -> dict[str, Any] | None:
+def body_view(kept: bytes, size: int) -> dict[str, Any] | None:
     """``{"size", "truncated", "json"}`` or ``{"size", "truncated", "text"}``; None for no body."""
-    if not chunks and size == 0:
+    if not kept and size == 0:
         return None
-    data = b"".join(chunks)[:BODY_LIMIT]
+    data = kept[:BODY_LIMIT]
     truncated = size > BODY_LIMIT
     view: dict[str, Any] = {"size": size, "truncated": truncated}
     text = data.decode("utf-8", "replace")

@@ -28,7 +28,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from app.platform_paths import PlatformPaths
 from app.request_scope import query_value, sandbox_named, user_key
 from app.sandbox.faults import FaultRule, parse_one_off
-from app.sandbox.journal import WS_CLOSE, WS_IN, WS_OPEN, WS_OUT, JournalEntry
+from app.sandbox.journal import WALL_OFFSET, WS_CLOSE, WS_IN, WS_OPEN, WS_OUT
 from app.sandbox.journal_view import frame_type
 
 if TYPE_CHECKING:
@@ -89,33 +89,44 @@ class _Observed:
     def record(
         self,
         kind: str,
-        *,
         frame: Any = None,
         status: int | None = None,
         code: int | None = None,
         injected: str | None = None,
     ) -> None:
-        if self.journal is None:
+        """One entry of this socket; frames call it positionally (``record(WS_IN, frame)``): the per-message path."""
+        journal = self.journal
+        if journal is None:
             return
-        entry = JournalEntry(
-            kind,
-            WS_METHOD,
-            self.path,
-            self.query,
-            self.headers,
-            time.time(),
-            self.sandbox.clock.time(),
+        now = time.perf_counter()
+        journal.keep(
+            (
+                journal.next_id(),
+                kind,
+                now + WALL_OFFSET,
+                self.sandbox.clock.time(),
+                WS_METHOD,
+                self.path,
+                self.query,
+                self.headers,
+                None,  # request_id
+                status,
+                self.opened if kind == WS_OPEN else now,
+                now,
+                b"",
+                0,
+                b"",
+                0,
+                None,  # response headers
+                True,  # routed
+                None,  # invalid
+                injected,
+                False,  # dropped
+                frame,
+                code,
+                self.credential,
+            )
         )
-        if kind == WS_OPEN:
-            entry.started = self.opened
-        entry.finished = time.perf_counter()
-        entry.frame = frame
-        entry.status = status
-        entry.close_code = code
-        entry.injected = injected
-        entry.routed = True
-        entry.credential = self.credential
-        self.journal.add(entry)
 
     # -- faults -------------------------------------------------------------------------------
     def pick(self, ws_type: str | None) -> FaultRule | None:
@@ -166,10 +177,13 @@ class _Observed:
                         frame = message.get("bytes")
                     if self.credential is None and isinstance(frame, str) and frame.startswith("40"):
                         self.credential = frame
-                    rule = self.frame_rule(frame)
+                    rule = self.frame_rule(frame) if self.book.rules else None
                     if rule is not None and self.closed:
                         continue
-                    self.record(WS_IN, frame=frame, injected=rule.explain() if rule is not None else None)
+                    if rule is None:
+                        self.record(WS_IN, frame)
+                    else:
+                        self.record(WS_IN, frame=frame, injected=rule.explain())
                     if rule is not None:
                         if rule.action == "delay":
                             await asyncio.sleep(rule.hold_seconds(self.book.rng))
@@ -198,7 +212,7 @@ class _Observed:
                     self.record(WS_OUT, frame=frame, injected=f"{rule.explain()}: this reply was lost")
                     await self.close(send, rule)
                     return
-                self.record(WS_OUT, frame=frame)
+                self.record(WS_OUT, frame)
             elif kind == "websocket.accept":
                 self.accepted = True
                 await send(message)

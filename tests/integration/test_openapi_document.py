@@ -1,6 +1,6 @@
 """The served OpenAPI document: errors in each platform's envelope, one operationId each, clean component names.
 
-The finishing of ``app/openapi_finish.py`` (catalogues in ``app/platforms/<name>/openapi.py`` and
+The finishing of ``app/openapi_finish.py`` (catalogues in ``app/platforms/<name>/errors.py`` and
 ``app/sandbox/openapi.py``) is checked on the document ``/schema/openapi.json`` serves.
 """
 

@@ -7,7 +7,7 @@ import json
 
 from litestar.exceptions import ValidationException
 
-from app.sandbox.journal import HTTP, WS_IN, JournalEntry, RequestJournal
+from app.sandbox.journal import HTTP, WS_IN, JournalEntry, RequestJournal, keep_body
 from app.sandbox.journal_view import (
     body_view,
     decode_headers,
@@ -68,14 +68,14 @@ def test_headers_and_bodies() -> None:
         [(b"Authorization", b"Bearer abc.def.ghi"), (b"x-authorization", b"abc.def.ghi"), (b"cookie", b"drop_token=x")]
     )
     assert headers == {"authorization": "Bearer [redacted]", "x-authorization": "[redacted]", "cookie": "[redacted]"}
-    assert body_view([], 0) is None
-    assert body_view([b'{"a":', b"1}"], 6) == {"size": 6, "truncated": False, "json": {"a": 1}}
-    assert body_view([b"email=a%40b.c&password=x"], 24) == {
+    assert body_view(b"", 0) is None
+    assert body_view(b'{"a":1}', 6) == {"size": 6, "truncated": False, "json": {"a": 1}}
+    assert body_view(b"email=a%40b.c&password=x", 24) == {
         "size": 24,
         "truncated": False,
         "form": {"email": "a@b.c", "password": "[redacted]"},
     }
-    big = body_view([b"x" * 9000], 9000)
+    big = body_view(b"x" * 9000, 9000)
     assert big is not None and big["truncated"] is True and len(big["text"]) == 8192
 
 
@@ -118,24 +118,34 @@ def test_ring_ids_and_eviction() -> None:
     assert journal.clear() == 2 and len(journal) == 0
 
 
-def test_kept_entries_hold_no_lists_for_the_collector_to_walk() -> None:
+def test_kept_entries_are_tuples_the_collector_untracks() -> None:
     import gc
 
     from app.sandbox.journal_view import body_view
 
     journal = RequestJournal(10)
     entry = JournalEntry(HTTP, "POST", "/x", b"", [(b"content-type", b"application/json")], 0.0, 0.0)
-    entry.add_request_body(b'{"a":')
-    entry.add_request_body(b"1}")
+    entry.request_body, entry.request_size = keep_body(keep_body(b"", b'{"a":'), b"1}"), 7
     entry.response_headers = [(b"content-type", b"application/json")]
-    bare = JournalEntry(HTTP, "GET", "/y", b"", [], 0.0, 0.0)
     journal.add(entry)
-    journal.add(bare)
-    assert entry.request_body == (b'{"a":1}',) and entry.request_size == 7
-    assert isinstance(entry.headers, tuple) and isinstance(entry.response_headers, tuple)
-    assert bare.request_body == () and bare.response_body == ()
+    journal.add(JournalEntry(HTTP, "GET", "/y", b"", [], 0.0, 0.0))
+    kept = list(journal._entries)
     gc.collect()
-    assert not gc.is_tracked(entry.headers) and not gc.is_tracked(entry.request_body)
-    view = body_view(entry.request_body, entry.request_size)
+    assert all(type(record) is tuple and not gc.is_tracked(record) for record in kept)
+    read = journal.get(1)
+    assert (
+        read is not None
+        and read.request_body == b'{"a":1}'
+        and read.headers == ((b"content-type", b"application/json"),)
+    )
+    assert journal.get(2).response_body == b""  # type: ignore[union-attr]
+    view = body_view(read.request_body, read.request_size)
     assert view is not None and view["json"] == {"a": 1}
-    assert body_view(bare.request_body, bare.request_size) is None
+    assert body_view(b"", 0) is None
+
+
+def test_a_kept_body_stops_growing_at_the_limit() -> None:
+    body = b""
+    for _ in range(5):
+        body = keep_body(body, b"x" * 3000)
+    assert len(body) == 9000  # chunks are joined while under BODY_LIMIT (8 KiB), then no more

@@ -210,13 +210,11 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
 # Platforms not moved to the layout yet (issue #24): each check is a strict expected failure for
 # them, so a platform leaves this table in the commit that makes it pass.
 NOT_YET: dict[str, set[str]] = {
-    "roles": {"drop", "nivo", "tribble", "twallet"},
-    "sql": {"drop", "nivo", "tribble", "twallet"},
-    "long": {"cashier", "drop", "tribble"},
+    "roles": set(),
+    "sql": set(),
+    "long": {"cashier"},
 }
 KNOWN_CIRCLES: list[list[str]] = [
-    ["app.platforms.tribble.merchants", "app.platforms.tribble.settlements"],
-    ["app.platforms.tribble.receipts", "app.platforms.tribble.transactions"],
 ]
 
 

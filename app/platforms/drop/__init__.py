@@ -14,12 +14,12 @@ Money: Drop holds none. Users' bank accounts live at the simulated open-banking 
 registered user gets a linked primary account with 50,000.00 NOK. ``balance`` is the last
 AISP read (refreshed by ``GET /api/auth/me``). Remittances and QR payments are PISP payments
 posted on the shared ledger (see ``payments.py``); remittances settle through the bank
-simulator (operation kind ``drop.remittance``) and notify the user.
+simulator (operation kind ``drop.remittance``, ``settlement.py``) and notify the user.
 
 Feature flags (``drop_feature_flags``): ``cards``, ``physicalCards``, ``cardPin``,
 ``spendingLimits`` (off), ``notifications`` (on). Flip them with
 ``PUT /_sandbox/platforms/drop {"cards": true}``, ``sandbox.extras["drop_flags"].set({...})`` or
-``app.platforms.drop.records.set_flags``.
+``app.platforms.drop.flags.set_flags``.
 
 LIMITATIONS:
 - Only NOK is sent; corridors are RS, BA, PL, PK, TR (recipient currency must be the country's).
@@ -36,8 +36,7 @@ from __future__ import annotations
 from app.platforms.base import PlatformSpec
 from app.platforms.drop.errors import error_response
 from app.platforms.drop.install import install
-from app.platforms.drop.routes import auth, cards, gdpr, merchants, notifications, rates, recipients, settings
-from app.platforms.drop.routes import transactions as transaction_routes
+from app.platforms.drop.routes import ROUTES
 
 PATH_PREFIXES = (
     "/api/auth",
@@ -55,17 +54,7 @@ PATH_PREFIXES = (
 
 PLATFORM = PlatformSpec(
     name="drop",
-    route_handlers=[
-        *auth.ROUTES,
-        *transaction_routes.ROUTES,
-        *recipients.ROUTES,
-        *cards.ROUTES,
-        *rates.ROUTES,
-        *notifications.ROUTES,
-        *settings.ROUTES,
-        *merchants.ROUTES,
-        *gdpr.ROUTES,
-    ],
+    route_handlers=ROUTES,
     path_prefixes=PATH_PREFIXES,
     error_response=error_response,
 )

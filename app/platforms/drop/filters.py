@@ -20,6 +20,7 @@ from app.core.errors import ValidationFailed
 from app.core.money import parse_amount
 from app.platforms.drop.errors import bad_request, field_error
 from app.platforms.drop.schemas import DropPagination
+from app.platforms.drop.store import pages
 
 _KEY = re.compile(r"^([A-Za-z]+)(?:\[(gt|gte|lt|lte|in|nin)\])?$")
 _OPS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
@@ -99,10 +100,7 @@ async def fetch_page(
     clauses, params = where_clause(items, fields)
     clause = " AND ".join([f"{owner[0]} = ?", *clauses])
     ordering = order_by(sort, direction, fields)
-    total_row = await db.fetchone(f"SELECT COUNT(*) AS n FROM {table} WHERE {clause}", (owner[1], *params))
-    rows = await db.fetchall(
-        f"SELECT * FROM {table} WHERE {clause} ORDER BY {ordering} LIMIT ? OFFSET ?",
-        (owner[1], *params, size, (number - 1) * size),
-    )
+    total_row = await pages.count_of(db, table, clause, (owner[1], *params))
+    rows = await pages.page_of(db, table, clause, (owner[1], *params), ordering, size, (number - 1) * size)
     total = int(total_row["n"]) if total_row else 0
     return list(rows), DropPagination(number, size, total, math.ceil(total / size) if total else 0)

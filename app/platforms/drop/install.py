@@ -8,8 +8,8 @@ from app.core import tunables
 from app.core.errors import ValidationFailed
 from app.core.tunables import Tunable
 from app.platforms.drop import fixtures, provisioning
-from app.platforms.drop.payments import REMITTANCE_KIND, resume_settlements, settle_remittance
-from app.platforms.drop.records import FeatureFlags
+from app.platforms.drop.flags import FeatureFlags
+from app.platforms.drop.settlement import REMITTANCE_KIND, resume_settlements, settle_remittance
 from simulators.banks import install as install_banks
 
 if TYPE_CHECKING:

@@ -1,22 +1,40 @@
-"""Core values -> Drop's field formats: ids, JSON-number amounts, ISO times, masked numbers."""
+"""Core values and rows -> Drop's contract shapes: ids, JSON-number amounts, ISO times, masked numbers, and
+the bodies of transactions, recipients, cards, merchants, notifications, consents, complaints and the export."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from app.core.clock import iso
 from app.core.money import to_float
 from app.platforms.drop.corridors import COUNTRIES, eta_for
 from app.platforms.drop.schemas import (
+    DropCard,
+    DropCardLimit,
+    DropComplaint,
+    DropConsent,
+    DropMerchant,
+    DropMerchantTransaction,
+    DropNotification,
     DropQrPaymentDetail,
     DropReceipt,
     DropReceiptParty,
+    DropRecipient,
     DropRemittanceDetail,
+    DropSettings,
     DropTransactionItem,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from app.core.identity.models import User
+    from simulators.banks import BankAccount
 
 
 def new_id(prefix: str) -> str:
@@ -136,3 +154,162 @@ def receipt(row: Mapping[str, Any]) -> DropReceipt:
 def country_name(code: str | None) -> str:
     found = COUNTRIES.get(code or "")
     return found.name if found else (code or "")
+
+
+# -- recipients, cards, merchants ------------------------------------------------------------------
+
+
+def recipient(row: Mapping[str, Any]) -> DropRecipient:
+    return DropRecipient(
+        id=row["id"],
+        name=row["name"],
+        country=row["country"],
+        currency=row["currency"],
+        bank_account=mask_account(row["bank_account"]),
+        bank_name=row["bank_name"],
+        created_at=iso(row["created_at"]),
+    )
+
+
+def card(row: Mapping[str, Any]) -> DropCard:
+    return DropCard(
+        id=row["id"],
+        type=row["type"],
+        status=row["status"],
+        brand=row["brand"],
+        card_number=mask_card(row["last4"]),
+        cvv="---",
+        last4=row["last4"],
+        exp_month=int(row["exp_month"]),
+        exp_year=int(row["exp_year"]),
+        has_pin=row["pin_hash"] is not None,
+        physical_status=row["physical_status"],
+        created_at=iso(row["created_at"]),
+        updated_at=iso(row["updated_at"]),
+    )
+
+
+def card_limit(row: Mapping[str, Any]) -> DropCardLimit:
+    return DropCardLimit(
+        row["limit_type"], amount(row["amount"], row["currency"]), row["currency"], iso(row["updated_at"])
+    )
+
+
+def qr_value(merchant_id: str) -> str:
+    return f"drop://pay/{merchant_id}"
+
+
+def merchant(row: Mapping[str, Any]) -> DropMerchant:
+    return DropMerchant(
+        id=row["id"],
+        business_name=row["business_name"],
+        org_number=row["org_number"],
+        address=row["address"],
+        bank_account=mask_account(row["bank_account"]),
+        role="merchant",
+        qr_value=qr_value(row["id"]),
+        created_at=iso(row["created_at"]),
+    )
+
+
+def merchant_transaction(row: Mapping[str, Any]) -> DropMerchantTransaction:
+    """A QR payment on the merchant's list (the customer's name anonymised when it was paid)."""
+    return DropMerchantTransaction(
+        id=row["id"],
+        amount=amount(row["amount"], row["currency"]),
+        fee=amount(row["fee"], row["currency"]),
+        currency=row["currency"],
+        customer_name=row["customer_name"] or "",
+        status=row["status"],
+        created_at=iso(row["created_at"]),
+    )
+
+
+def notification(row: Mapping[str, Any]) -> DropNotification:
+    return DropNotification(
+        row["id"],
+        row["type"],
+        row["title"],
+        row["message"],
+        row["reference"],
+        bool(row["is_read"]),
+        iso(row["created_at"]),
+    )
+
+
+# -- GDPR: consents, complaints, the data export ---------------------------------------------------
+
+
+def consent(row: Mapping[str, Any], drop_user_id: str) -> DropConsent:
+    return DropConsent(
+        id=row["id"],
+        user_id=drop_user_id,
+        consent_type=row["consent_type"],
+        granted=int(row["granted"]),
+        granted_at=when(row["granted_at"]),
+        withdrawn_at=when(row["withdrawn_at"]),
+        ip_address=row["ip_address"],
+    )
+
+
+def complaint(row: Mapping[str, Any]) -> DropComplaint:
+    return DropComplaint(
+        id=row["id"],
+        category=row["category"],
+        subject=row["subject"],
+        description=row["description"],
+        status=row["status"],
+        resolution=row["resolution"],
+        created_at=iso(row["created_at"]),
+        resolved_at=when(row["resolved_at"]),
+    )
+
+
+def export(
+    user: User,
+    transactions: Sequence[Mapping[str, Any]],
+    recipients: Sequence[Mapping[str, Any]],
+    accounts: Sequence[BankAccount],
+    settings: DropSettings,
+    consents: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """``data`` of ``GET /api/user/data-export``: everything Drop holds on the user."""
+    return {
+        "user": {
+            "id": user.drop_id,
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "phone": user.phone,
+            "date_of_birth": user.date_of_birth,
+            "kyc_status": user.kyc_status,
+            "role": user.role,
+            "created_at": iso(user.created_at),
+        },
+        "transactions": [msgspec.to_builtins(tx_detail(r)) for r in transactions],
+        "recipients": [
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "country": r["country"],
+                "currency": r["currency"],
+                "bankAccount": r["bank_account"],
+                "bankName": r["bank_name"],
+                "createdAt": iso(r["created_at"]),
+            }
+            for r in recipients
+        ],
+        "bankAccounts": [
+            {
+                "id": a.public_id,
+                "bankName": a.bank_name,
+                "accountNumber": a.account_number,
+                "balance": amount(a.balance, a.currency),
+                "currency": a.currency,
+                "isPrimary": a.is_primary,
+            }
+            for a in accounts
+        ],
+        "settings": msgspec.to_builtins(settings),
+        "consents": [msgspec.to_builtins(consent(c, user.drop_id)) for c in consents],
+    }

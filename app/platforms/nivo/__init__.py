@@ -25,20 +25,16 @@ from __future__ import annotations
 
 from app.platforms.base import PlatformSpec
 from app.platforms.nivo import fixtures, provisioning
-from app.platforms.nivo.cards import card_router
 from app.platforms.nivo.errors import error_response
-from app.platforms.nivo.identity_routes import identity_router
-from app.platforms.nivo.statements import statement_router
-from app.platforms.nivo.transaction_routes import transaction_router
+from app.platforms.nivo.routes import ROUTERS
 from app.platforms.nivo.upi import KIND as UPI_DEPOSIT_KIND
 from app.platforms.nivo.upi import settle_upi_deposit
-from app.platforms.nivo.wallet_routes import wallet_router
 from app.runtime import Sandbox
 from simulators.operations import Operation, Outcome
 
 PLATFORM = PlatformSpec(
     name="nivo",
-    route_handlers=[identity_router, wallet_router, card_router, transaction_router, statement_router],
+    route_handlers=ROUTERS,
     path_prefixes=("/api/v1/identity", "/api/v1/wallet", "/api/v1/transaction"),
     error_response=error_response,
 )

@@ -1,4 +1,4 @@
-"""Virtual cards (Flow 8) at /api/v1/wallet/...: issue, list, get, freeze, unfreeze, limits, cancel.
+"""Virtual cards (Flow 8): issue, list, get, freeze, unfreeze, limits, cancel (routes: ``routes/cards.py``).
 
 The full number and CVV are generated once (Luhn-valid, BIN 4000), returned in the create
 response and never stored: the table keeps the masked number, the last four digits and a salted
@@ -12,21 +12,26 @@ import hashlib
 import secrets
 import sqlite3
 import uuid
-
-from litestar import Router, delete, get, patch, post
-from litestar.di import Provide
+from dataclasses import dataclass
 
 from app.core.card_numbers import luhn_check_digit
 from app.core.clock import utc_from_ts
 from app.core.errors import ValidationFailed
+from app.core.identity.models import User
 from app.core.money import exponent, parse_amount
 from app.core.numbers import ascii_digits
 from app.platforms.nivo import render
 from app.platforms.nivo import schemas as s
-from app.platforms.nivo.auth import NivoCaller, provide_caller
 from app.platforms.nivo.errors import NivoError
-from app.platforms.nivo.wallets import NivoWallet, get_wallet_in, normalize_uuid, require_active, wallet_of
-from app.registry import SandboxDep
+from app.platforms.nivo.store.cards import (
+    card_in,
+    cards_of_wallet_in,
+    insert_card_in,
+    live_card_count_in,
+    move_card_status_in,
+    set_card_limits_in,
+)
+from app.platforms.nivo.wallets import NivoWallet, get_wallet_in, normalize_uuid, require_active
 from app.runtime import Sandbox
 from app.wording import invalid_amount_message
 
@@ -55,16 +60,11 @@ def number_hash(card_id: str, number: str) -> str:
     return hashlib.sha256(f"{card_id}:{number}".encode()).hexdigest()
 
 
-def _get_card_in(conn: sqlite3.Connection, card_id: str) -> sqlite3.Row | None:
-    row: sqlite3.Row | None = conn.execute("SELECT * FROM nivo_cards WHERE id = ?", (card_id,)).fetchone()
-    return row
-
-
-async def _card_of(sandbox: Sandbox, card_id: str, user_id: int) -> tuple[sqlite3.Row, NivoWallet]:
+async def card_of(sandbox: Sandbox, card_id: str, user_id: int) -> tuple[sqlite3.Row, NivoWallet]:
     key = normalize_uuid(card_id)
 
     def read(conn: sqlite3.Connection) -> tuple[sqlite3.Row | None, NivoWallet | None]:
-        row = _get_card_in(conn, key) if key else None
+        row = card_in(conn, key) if key else None
         return row, (get_wallet_in(conn, row["wallet_id"]) if row is not None else None)
 
     row, wallet = await sandbox.db.read(read)
@@ -75,19 +75,28 @@ async def _card_of(sandbox: Sandbox, card_id: str, user_id: int) -> tuple[sqlite
     return row, wallet
 
 
-@post(
-    "/wallets/{wallet_id:str}/cards",
-    status_code=201,
-    summary="Issue a virtual card (CVV shown once)",
-    operation_id="nivoCreateCard",
-)
-async def create_card(
-    wallet_id: str, data: s.CreateCardRequest, caller: NivoCaller, sandbox: SandboxDep
-) -> s.CardCreatedEnvelope:
-    w = await wallet_of(sandbox, wallet_id, caller.user.id)
-    holder = " ".join((data.card_holder_name or caller.user.full_name).split())
+@dataclass(frozen=True)
+class IssuedCard:
+    """A new card's row and the details shown once (never stored: only the masked number and a hash)."""
+
+    row: sqlite3.Row
+    number: str
+    cvv: str
+    expiry_month: int
+    expiry_year: int
+
+
+def _holder_name(given: str | None, full_name: str) -> str:
+    holder = " ".join((given or full_name).split())
     if not 2 <= len(holder) <= 26 or not all(ch.isalpha() or ch in " .'-" for ch in holder):
         raise NivoError("VALIDATION_ERROR", "card_holder_name must be 2-26 letters (spaces, . ' - allowed)")
+    return holder
+
+
+async def issue_card(sandbox: Sandbox, user: User, w: NivoWallet, holder_name: str | None) -> IssuedCard:
+    """A card on an active wallet, its limits the defaults capped by the wallet's; at most
+    ``MAX_CARDS_PER_WALLET`` live cards per wallet (counted in the same write)."""
+    holder = _holder_name(holder_name, user.full_name)
     require_active(w)
     card_id = str(uuid.uuid4())
     number = new_card_number()
@@ -100,87 +109,37 @@ async def create_card(
         min(DEFAULT_DAILY_MAJOR * scale, w.daily_limit),
         min(DEFAULT_MONTHLY_MAJOR * scale, w.monthly_limit),
     )
+    values = (card_id, w.id, user.id, mask(number), number[-4:], number_hash(card_id, number), holder)
+    values += (expiry_month, expiry_year, daily, monthly, now, now)
 
     def run(conn: sqlite3.Connection) -> sqlite3.Row | None:
-        live = conn.execute(
-            "SELECT COUNT(*) FROM nivo_cards WHERE wallet_id = ? AND status != 'cancelled'", (w.id,)
-        ).fetchone()[0]
-        if live >= MAX_CARDS_PER_WALLET:
+        if live_card_count_in(conn, w.id) >= MAX_CARDS_PER_WALLET:
             raise NivoError("LIMIT_EXCEEDED", f"A wallet can have at most {MAX_CARDS_PER_WALLET} active cards")
-        conn.execute(
-            "INSERT INTO nivo_cards (id, wallet_id, user_id, card_number_masked, last4, number_hash, card_holder_name,"
-            " expiry_month, expiry_year, status, daily_limit, monthly_limit, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)",
-            (
-                card_id,
-                w.id,
-                caller.user.id,
-                mask(number),
-                number[-4:],
-                number_hash(card_id, number),
-                holder,
-                expiry_month,
-                expiry_year,
-                daily,
-                monthly,
-                now,
-                now,
-            ),
-        )
-        return _get_card_in(conn, card_id)
+        insert_card_in(conn, values)
+        return card_in(conn, card_id)
 
     row = await sandbox.db.write(run)
-    return s.CardCreatedEnvelope(
-        success=True,
-        data=s.CardCreatedOut(
-            card=render.card(row, w.currency),
-            details=s.CardDetailsOut(card_number=number, expiry_month=expiry_month, expiry_year=expiry_year, cvv=cvv),
-            message=CVV_MESSAGE,
-        ),
-    )
+    return IssuedCard(row, number, cvv, expiry_month, expiry_year)
 
 
-@get(
-    "/wallets/{wallet_id:str}/cards",
-    summary="List a wallet's cards",
-    operation_id="nivoListCards",
-)
-async def list_cards(wallet_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardListEnvelope:
-    w = await wallet_of(sandbox, wallet_id, caller.user.id)
-    rows = await sandbox.db.fetchall("SELECT * FROM nivo_cards WHERE wallet_id = ? ORDER BY created_at, id", (w.id,))
-    return s.CardListEnvelope(success=True, data=[render.card(r, w.currency) for r in rows])
+async def cards_of_wallet(sandbox: Sandbox, wallet_id: str) -> list[sqlite3.Row]:
+    rows: list[sqlite3.Row] = await sandbox.db.read(lambda conn: cards_of_wallet_in(conn, wallet_id))
+    return rows
 
 
-@get("/cards/{card_id:str}", summary="Get a card (masked)", operation_id="nivoGetCard")
-async def get_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardEnvelope:
-    row, w = await _card_of(sandbox, card_id, caller.user.id)
-    return s.CardEnvelope(success=True, data=render.card(row, w.currency))
-
-
-async def _set_status(sandbox: Sandbox, row: sqlite3.Row, allowed: tuple[str, ...], target: str) -> sqlite3.Row:
+async def set_status(sandbox: Sandbox, row: sqlite3.Row, allowed: tuple[str, ...], target: str) -> sqlite3.Row:
+    """Move a card from one of ``allowed`` to ``target``; CONFLICT (in plain words) from any other status."""
     now = sandbox.clock.time()
 
     def run(conn: sqlite3.Connection) -> sqlite3.Row | None:
-        marks = ",".join("?" * len(allowed))
-        cur = conn.execute(
-            f"UPDATE nivo_cards SET status = ?, updated_at = ? WHERE id = ? AND status IN ({marks})",
-            (target, now, row["id"], *allowed),
-        )
-        current = _get_card_in(conn, row["id"])
-        if cur.rowcount != 1 and current is not None:
+        moved = move_card_status_in(conn, row["id"], allowed, target, now)
+        current = card_in(conn, row["id"])
+        if moved != 1 and current is not None:
             raise NivoError("CONFLICT", _refusal(current["status"], target))
         return current
 
     updated: sqlite3.Row = await sandbox.db.write(run)
     return updated
-
-
-async def _move_card(
-    sandbox: Sandbox, card_id: str, caller: NivoCaller, allowed: tuple[str, ...], target: str
-) -> s.CardEnvelope:
-    row, w = await _card_of(sandbox, card_id, caller.user.id)
-    updated = await _set_status(sandbox, row, allowed, target)
-    return s.CardEnvelope(success=True, data=render.card(updated, w.currency))
 
 
 def _refusal(status: str, target: str) -> str:
@@ -191,36 +150,6 @@ def _refusal(status: str, target: str) -> str:
     return f"Card is {status}"
 
 
-@post(
-    "/cards/{card_id:str}/freeze",
-    status_code=200,
-    summary="Freeze a card",
-    operation_id="nivoFreezeCard",
-)
-async def freeze_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardEnvelope:
-    return await _move_card(sandbox, card_id, caller, ("active",), "frozen")
-
-
-@post(
-    "/cards/{card_id:str}/unfreeze",
-    status_code=200,
-    summary="Unfreeze a card",
-    operation_id="nivoUnfreezeCard",
-)
-async def unfreeze_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardEnvelope:
-    return await _move_card(sandbox, card_id, caller, ("frozen",), "active")
-
-
-@delete(
-    "/cards/{card_id:str}",
-    status_code=200,
-    summary="Cancel a card (final)",
-    operation_id="nivoCancelCard",
-)
-async def cancel_card(card_id: str, caller: NivoCaller, sandbox: SandboxDep) -> s.CardEnvelope:
-    return await _move_card(sandbox, card_id, caller, ("active", "frozen"), "cancelled")
-
-
 def _limit(value: s.Amount, currency: str, field: str) -> int:
     """A card limit in minor units; the core's refusal in plain words naming ``field``."""
     try:
@@ -229,16 +158,8 @@ def _limit(value: s.Amount, currency: str, field: str) -> int:
         raise NivoError("VALIDATION_ERROR", invalid_amount_message(exc, field) or exc.message) from None
 
 
-@patch(
-    "/cards/{card_id:str}/limits",
-    status_code=200,
-    summary="Update card limits",
-    operation_id="nivoCardLimits",
-)
-async def update_limits(
-    card_id: str, data: s.CardLimitsRequest, caller: NivoCaller, sandbox: SandboxDep
-) -> s.CardEnvelope:
-    row, w = await _card_of(sandbox, card_id, caller.user.id)
+def _new_limits(row: sqlite3.Row, w: NivoWallet, data: s.CardLimitsRequest) -> tuple[int, int]:
+    """(daily, monthly) asked for (the card's own where not given), checked against each other and the wallet."""
     if data.daily_limit is None and data.monthly_limit is None:
         raise NivoError("VALIDATION_ERROR", "Give daily_limit and/or monthly_limit")
     daily = (
@@ -262,28 +183,22 @@ async def update_limits(
             f"monthly_limit cannot exceed the wallet's monthly limit of "
             f"{render.amount_number(w.monthly_limit, w.currency)}",
         )
+    return daily, monthly
+
+
+async def update_limits(sandbox: Sandbox, row: sqlite3.Row, w: NivoWallet, data: s.CardLimitsRequest) -> sqlite3.Row:
+    """New limits of an active card; a frozen or cancelled one is CONFLICT."""
+    daily, monthly = _new_limits(row, w, data)
     now = sandbox.clock.time()
 
     def run(conn: sqlite3.Connection) -> sqlite3.Row | None:
-        cur = conn.execute(
-            "UPDATE nivo_cards SET daily_limit = ?, monthly_limit = ?, updated_at = ?"
-            " WHERE id = ? AND status = 'active'",
-            (daily, monthly, now, row["id"]),
-        )
-        current = _get_card_in(conn, row["id"])
-        if cur.rowcount != 1 and current is not None:
+        changed = set_card_limits_in(conn, row["id"], daily, monthly, now)
+        current = card_in(conn, row["id"])
+        if changed != 1 and current is not None:
             if current["status"] == "frozen":
                 raise NivoError("CONFLICT", "Card is frozen; unfreeze it before changing limits")
             raise NivoError("CONFLICT", _refusal(current["status"], "active"))
         return current
 
-    updated = await sandbox.db.write(run)
-    return s.CardEnvelope(success=True, data=render.card(updated, w.currency))
-
-
-card_router = Router(
-    path="/api/v1/wallet",
-    route_handlers=[create_card, list_cards, get_card, freeze_card, unfreeze_card, cancel_card, update_limits],
-    dependencies={"caller": Provide(provide_caller)},
-    tags=["nivo: cards"],
-)
+    updated: sqlite3.Row = await sandbox.db.write(run)
+    return updated

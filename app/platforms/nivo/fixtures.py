@@ -19,8 +19,9 @@ from app.core.fixture_kinds import Built, Declared, FixtureKind, Issue, Ref
 from app.platforms.nivo import render
 from app.platforms.nivo.beneficiaries import add_beneficiary, find_beneficiary
 from app.platforms.nivo.errors import NivoError
-from app.platforms.nivo.identity_routes import PHONE_RE
+from app.platforms.nivo.identity import PHONE_RE
 from app.platforms.nivo.provisioning import open_active_wallet
+from app.platforms.nivo.store.upi import upi_deposit_in
 from app.platforms.nivo.upi import MAX_UPI_AMOUNT_MAJOR, start_upi_deposit
 from simulators.operations import held_pending
 
@@ -95,7 +96,8 @@ async def _apply_upi(name: str, item: UpiDeposit, built: Built) -> dict[str, Any
         await sandbox.simulators.operations.settle(
             row["id"], item.state, "UPI payment declined by the payer's bank" if item.state == "failed" else None
         )
-    fresh = await sandbox.db.fetchone("SELECT * FROM nivo_upi_deposits WHERE id = ?", (row["id"],))
+    deposit_id = row["id"]
+    fresh = await sandbox.db.read(lambda conn: upi_deposit_in(conn, deposit_id))
     out = render.upi_deposit(fresh)
     return {"nivo": {"deposit_id": out.deposit_id, "wallet_id": out.wallet_id, "status": out.status}}
 

@@ -3,7 +3,7 @@
 Each is one ledger posting with an idempotency key, in one write job: Nivo's transaction row and
 the wallet-limit check run in ``on_posted``, inside the job's savepoint, so a limit breach rolls the
 posting back and a replay returns the first transaction without posting again. A transfer also
-reads its two wallets inside that job (``transaction_routes.transfer``), so the checks and the posting are atomic:
+reads its two wallets inside that job (``transactions.transfer``), so the checks and the posting are atomic:
 a wallet frozen a moment earlier cannot be debited.
 """
 
@@ -22,6 +22,8 @@ from app.core.ledger.accounts import system_account_in
 from app.core.ledger.models import Journal, Leg
 from app.core.ledger.postings import post_in
 from app.core.money import format_amount
+from app.platforms.nivo.store import transactions as tx_store
+from app.platforms.nivo.store.transactions import transaction_by_journal_in
 from app.platforms.nivo.wallets import NivoWallet
 from app.runtime import Sandbox
 
@@ -51,36 +53,12 @@ def _day_and_month(day_number: int) -> tuple[float, float]:
     return float(day_number * 86_400), datetime(dt.year, dt.month, 1, tzinfo=UTC).timestamp()
 
 
-# One statement on the hot path: add ``?4`` to the running totals when they are for this day and
-# month; otherwise (a new day or month, the clock moved, or no row yet) mark them -1 for a recount.
-_ADD_SPEND_SQL = (
-    "INSERT INTO nivo_wallet_spend (wallet_id, day_start, day_total, month_start, month_total)"
-    " VALUES (?1, ?2, -1, ?3, -1) ON CONFLICT(wallet_id) DO UPDATE SET"
-    " day_total = CASE WHEN day_start = excluded.day_start AND month_start = excluded.month_start"
-    " THEN day_total + ?4 ELSE -1 END,"
-    " month_total = CASE WHEN day_start = excluded.day_start AND month_start = excluded.month_start"
-    " THEN month_total + ?4 ELSE -1 END,"
-    " day_start = excluded.day_start, month_start = excluded.month_start"
-    " RETURNING day_total, month_total"
-)
-
-
 def _spent_in(conn: sqlite3.Connection, wallet_id: str, day: float, month: float, amount: int) -> tuple[int, int]:
     """Today's and this month's outgoing totals including ``amount`` (just written), kept as running totals."""
-    spent_today, spent_month = conn.execute(_ADD_SPEND_SQL, (wallet_id, day, month, amount)).fetchone()
+    spent_today, spent_month = tx_store.add_spend_in(conn, wallet_id, day, month, amount)
     if spent_today < 0:  # recount from the rows, the one just written included
-        totals = conn.execute(
-            "SELECT COALESCE(SUM(CASE WHEN created_at >= ? AND created_at < ? THEN amount ELSE 0 END), 0),"
-            " COALESCE(SUM(amount), 0) FROM nivo_transactions"
-            " WHERE from_wallet_id = ? AND type IN ('transfer', 'withdrawal') AND status = 'completed'"
-            " AND created_at >= ? AND created_at < ?",
-            (day, day + 86_400, wallet_id, month, _next_month(month)),
-        ).fetchone()
-        spent_today, spent_month = int(totals[0]), int(totals[1])
-        conn.execute(
-            "UPDATE nivo_wallet_spend SET day_total = ?, month_total = ? WHERE wallet_id = ?",
-            (spent_today, spent_month, wallet_id),
-        )
+        spent_today, spent_month = tx_store.count_spend_in(conn, wallet_id, day, month, _next_month(month))
+        tx_store.set_spend_in(conn, wallet_id, spent_today, spent_month)
     return int(spent_today), int(spent_month)
 
 
@@ -115,10 +93,8 @@ def insert_transaction_in(
     conn: sqlite3.Connection, spec: TxSpec, tx_id: str, journal_id: int, now: float
 ) -> sqlite3.Row:
     """Write Nivo's transaction row for a posted journal; returns the row as stored."""
-    row: sqlite3.Row = conn.execute(
-        "INSERT INTO nivo_transactions (id, journal_id, type, user_id, from_wallet_id, to_wallet_id, amount,"
-        " currency, status, description, channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?)"
-        " RETURNING *",
+    return tx_store.insert_transaction_in(
+        conn,
         (
             tx_id,
             journal_id,
@@ -132,15 +108,7 @@ def insert_transaction_in(
             spec.channel,
             now,
         ),
-    ).fetchone()
-    return row
-
-
-def transaction_by_journal_in(conn: sqlite3.Connection, journal_id: int) -> sqlite3.Row | None:
-    row: sqlite3.Row | None = conn.execute(
-        "SELECT * FROM nivo_transactions WHERE journal_id = ?", (journal_id,)
-    ).fetchone()
-    return row
+    )
 
 
 _LEDGER_TYPES = {

@@ -363,7 +363,7 @@ class CategoriesEnvelope(msgspec.Struct):
 
 
 # Routes that may first answer 202 with a User-Admin verification.
-# (Error statuses are documented from app/platforms/nivo/openapi.py.)
+# (Error statuses are documented from app/platforms/nivo/errors.py: CATALOGUE.)
 VERIFYING_RESPONSES: dict[int, ResponseSpec] = {
     202: ResponseSpec(
         data_container=VerificationRequiredEnvelope,

@@ -1,4 +1,4 @@
-"""Spending summary and statement export (Flow 9) at /api/v1/transaction/wallets/{wallet_id}/...
+"""Spending summary and statement export (Flow 9); the handlers are ``routes/statements.py``.
 
 Statements come from the ledger (``ledger.statement``: every entry on the wallet's account in the
 period, whichever platform posted it), joined with Nivo's transaction ids and categories.
@@ -7,27 +7,22 @@ CSV via the csv module; PDF rendered with fpdf2.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from litestar import Response, Router, get
-from litestar.di import Provide
-from litestar.params import QueryParameter
 
 from app.core.clock import iso, utc_from_ts
 from app.core.ledger.models import Statement
 from app.platforms.nivo import render
 from app.platforms.nivo import schemas as s
-from app.platforms.nivo.auth import NivoCaller, provide_caller
+from app.platforms.nivo.auth import NivoCaller
 from app.platforms.nivo.errors import NivoError
+from app.platforms.nivo.store.transactions import spending_by_category_in, transactions_by_journals_in
 from app.platforms.nivo.wallets import NivoWallet, wallet_of
-from app.registry import SandboxDep
 from app.runtime import Sandbox
 
 PERIODS = ("daily", "weekly", "monthly", "yearly")
@@ -66,38 +61,22 @@ def parse_day(value: str, field: str) -> date:
         raise NivoError("VALIDATION_ERROR", f"{field} must be a date in YYYY-MM-DD format") from None
 
 
-@get(
-    "/wallets/{wallet_id:str}/spending-summary",
-    summary="Spending by category for a period",
-    operation_id="nivoSpendingSummary",
-)
 async def spending_summary(
-    wallet_id: str,
-    caller: NivoCaller,
-    sandbox: SandboxDep,
-    period: str = "monthly",
-    on: Annotated[str | None, QueryParameter(name="date", description="a day in the period (YYYY-MM-DD)")] = None,
-) -> s.SpendingSummaryEnvelope:
-    w = await wallet_of(sandbox, wallet_id, caller.user.id)
+    sandbox: Sandbox, user_id: int, wallet_id: str, period: str, on: str | None
+) -> s.SpendingSummaryOut:
+    """Outgoing completed spending of the caller's wallet by category in the period holding ``on`` (default today)."""
+    w = await wallet_of(sandbox, wallet_id, user_id)
     day = parse_day(on, "date") if on else utc_from_ts(sandbox.clock.time()).date()
     label, start, end = period_bounds(period.strip().lower(), day)
-    rows = await sandbox.db.fetchall(
-        "SELECT COALESCE(category, 'other') AS category, SUM(amount) AS total FROM nivo_transactions"
-        " WHERE from_wallet_id = ? AND type IN ('transfer', 'withdrawal') AND status = 'completed'"
-        " AND created_at >= ? AND created_at < ? GROUP BY 1 ORDER BY 2 DESC, 1",
-        (w.id, start, end),
-    )
+    rows = await sandbox.db.read(lambda conn: spending_by_category_in(conn, w.id, start, end))
     categories = {r["category"]: render.amount_number(int(r["total"]), w.currency) for r in rows}
     total = sum(int(r["total"]) for r in rows)
-    return s.SpendingSummaryEnvelope(
-        success=True,
-        data=s.SpendingSummaryOut(
-            period=label,
-            total_spent=render.amount_number(total, w.currency),
-            categories=categories,
-            wallet_id=w.id,
-            currency=w.currency,
-        ),
+    return s.SpendingSummaryOut(
+        period=label,
+        total_spent=render.amount_number(total, w.currency),
+        categories=categories,
+        wallet_id=w.id,
+        currency=w.currency,
     )
 
 
@@ -142,11 +121,7 @@ async def load_statement(
     journal_ids = sorted({e.journal_id for e in statement.entries})
     by_journal = {}
     if journal_ids:
-        marks = ",".join("?" * len(journal_ids))
-        rows = await sandbox.db.fetchall(
-            f"SELECT journal_id, id, type, category FROM nivo_transactions WHERE journal_id IN ({marks})",
-            tuple(journal_ids),
-        )
+        rows = await sandbox.db.read(lambda conn: transactions_by_journals_in(conn, journal_ids))
         by_journal = {r["journal_id"]: r for r in rows}
     lines = []
     for e in statement.entries:
@@ -168,7 +143,7 @@ async def load_statement(
     return StatementData(w, caller.user.full_name, first, last, statement, lines)
 
 
-def _filename(data: StatementData, ext: str) -> str:
+def statement_filename(data: StatementData, ext: str) -> str:
     return f"nivo-statement-{data.wallet.id}-{data.start_date.isoformat()}-{data.end_date.isoformat()}.{ext}"
 
 
@@ -230,46 +205,3 @@ def statement_pdf(data: StatementData) -> bytes:
     if not data.lines:
         pdf.cell(sum(widths), 7, "No transactions in this period", border=1)
     return bytes(pdf.output())
-
-
-@get(
-    "/wallets/{wallet_id:str}/statements/csv",
-    summary="Statement as CSV",
-    operation_id="nivoStatementCsv",
-    media_type="text/csv",
-)
-async def statement_csv_route(
-    wallet_id: str, caller: NivoCaller, sandbox: SandboxDep, start_date: str | None = None, end_date: str | None = None
-) -> Response[str]:
-    data = await load_statement(sandbox, caller, wallet_id, start_date, end_date)
-    return Response(
-        statement_csv(data),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{_filename(data, "csv")}"'},
-    )
-
-
-@get(
-    "/wallets/{wallet_id:str}/statements/pdf",
-    summary="Statement as PDF",
-    operation_id="nivoStatementPdf",
-    media_type="application/pdf",
-)
-async def statement_pdf_route(
-    wallet_id: str, caller: NivoCaller, sandbox: SandboxDep, start_date: str | None = None, end_date: str | None = None
-) -> Response[bytes]:
-    data = await load_statement(sandbox, caller, wallet_id, start_date, end_date)
-    body = await asyncio.to_thread(statement_pdf, data)
-    return Response(
-        body,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{_filename(data, "pdf")}"'},
-    )
-
-
-statement_router = Router(
-    path="/api/v1/transaction",
-    route_handlers=[spending_summary, statement_csv_route, statement_pdf_route],
-    dependencies={"caller": Provide(provide_caller)},
-    tags=["nivo: statements"],
-)

@@ -15,9 +15,17 @@ import uuid
 
 from app.core.errors import DomainError
 from app.core.ledger.models import Journal, Leg
+from app.core.money import exponent, parse_amount
 from app.platforms.nivo.errors import NivoError
 from app.platforms.nivo.movements import TxSpec, insert_transaction_in
-from app.platforms.nivo.wallets import NivoWallet, get_wallet_in
+from app.platforms.nivo.schemas import Amount
+from app.platforms.nivo.store.upi import (
+    complete_upi_deposit_in,
+    fail_upi_deposit_in,
+    insert_upi_deposit_in,
+    upi_deposit_in,
+)
+from app.platforms.nivo.wallets import NivoWallet, get_wallet_in, require_active
 from app.runtime import Sandbox
 from simulators.operations import Operation, Outcome, Plan
 
@@ -33,8 +41,25 @@ def validate_upi_id(sandbox: Sandbox, upi_id: str) -> str:
     return normalised
 
 
-def get_deposit_in(conn: sqlite3.Connection, deposit_id: str) -> sqlite3.Row | None:
-    row: sqlite3.Row | None = conn.execute("SELECT * FROM nivo_upi_deposits WHERE id = ?", (deposit_id,)).fetchone()
+async def deposit_to_wallet(
+    sandbox: Sandbox, w: NivoWallet, given_upi_id: str, given_amount: Amount
+) -> tuple[sqlite3.Row, Plan]:
+    """``POST .../deposit/upi`` on the caller's wallet: the request's checks, then :func:`start_upi_deposit`."""
+    upi_id = validate_upi_id(sandbox, given_upi_id)
+    amount = parse_amount(given_amount, w.currency)
+    if w.currency != "INR":
+        raise NivoError("BAD_REQUEST", "UPI deposits are only available for INR wallets")
+    if amount > MAX_UPI_AMOUNT_MAJOR * 10 ** exponent(w.currency):
+        raise NivoError("LIMIT_EXCEEDED", f"UPI deposits are limited to {MAX_UPI_AMOUNT_MAJOR} INR per transaction")
+    require_active(w)
+    return await start_upi_deposit(sandbox, w, amount, upi_id)
+
+
+async def deposit_of_wallet(sandbox: Sandbox, w: NivoWallet, deposit_id: str) -> sqlite3.Row:
+    """A UPI deposit into ``w``; NOT_FOUND when unknown or into another wallet."""
+    row = await sandbox.db.read(lambda conn: upi_deposit_in(conn, deposit_id))
+    if row is None or row["wallet_id"] != w.id:
+        raise NivoError("NOT_FOUND", "UPI deposit not found")
     return row
 
 
@@ -43,12 +68,8 @@ async def start_upi_deposit(sandbox: Sandbox, wallet: NivoWallet, amount: int, u
     now = sandbox.clock.time()
 
     def insert(conn: sqlite3.Connection) -> sqlite3.Row | None:
-        conn.execute(
-            "INSERT INTO nivo_upi_deposits (id, wallet_id, user_id, amount, currency, upi_id, status, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
-            (deposit_id, wallet.id, wallet.user_id, amount, wallet.currency, upi_id, now),
-        )
-        return get_deposit_in(conn, deposit_id)
+        insert_upi_deposit_in(conn, deposit_id, wallet.id, wallet.user_id, amount, wallet.currency, upi_id, now)
+        return upi_deposit_in(conn, deposit_id)
 
     row = await sandbox.db.write(insert)
     plan = await sandbox.simulators.operations.start(
@@ -66,17 +87,11 @@ async def start_upi_deposit(sandbox: Sandbox, wallet: NivoWallet, amount: int, u
 
 async def _mark_failed(sandbox: Sandbox, deposit_id: str, reason: str) -> None:
     now = sandbox.clock.time()
-    await sandbox.db.write(
-        lambda conn: conn.execute(
-            "UPDATE nivo_upi_deposits SET status = 'failed', failure_reason = ?, completed_at = ?"
-            " WHERE id = ? AND status = 'pending'",
-            (reason, now, deposit_id),
-        )
-    )
+    await sandbox.db.write(lambda conn: fail_upi_deposit_in(conn, deposit_id, reason, now))
 
 
 async def settle_upi_deposit(sandbox: Sandbox, op: Operation, outcome: Outcome) -> None:
-    deposit = await sandbox.db.read(lambda conn: get_deposit_in(conn, op.ref))
+    deposit = await sandbox.db.read(lambda conn: upi_deposit_in(conn, op.ref))
     if deposit is None or deposit["status"] != "pending":
         return  # unknown or already settled: exactly once
     if outcome.status != "completed":
@@ -101,12 +116,7 @@ async def settle_upi_deposit(sandbox: Sandbox, op: Operation, outcome: Outcome) 
     )
 
     def on_posted(conn: sqlite3.Connection, journal: Journal) -> None:
-        cur = conn.execute(
-            "UPDATE nivo_upi_deposits SET status = 'completed', transaction_id = ?, completed_at = ?"
-            " WHERE id = ? AND status = 'pending'",
-            (tx_id, now, op.ref),
-        )
-        if cur.rowcount != 1:
+        if complete_upi_deposit_in(conn, op.ref, tx_id, now) != 1:
             raise NivoError("CONFLICT", "UPI deposit was already settled")
         insert_transaction_in(conn, spec, tx_id, journal.id, now)
 

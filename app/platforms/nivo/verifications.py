@@ -20,6 +20,7 @@ from app.core.errors import DomainError
 from app.core.numbers import ascii_digits
 from app.platforms.nivo import schemas as s
 from app.platforms.nivo.errors import NivoError
+from app.platforms.nivo.store import verifications as ver_store
 from app.runtime import Sandbox
 
 PASSWORD_CHANGE = "password_change"
@@ -54,10 +55,8 @@ async def start(sandbox: Sandbox, user_id: int, operation: str, params: dict[str
     challenge = await sandbox.identity.start_otp(user_id, operation, channel=CHANNEL)
     now = sandbox.clock.time()
     await sandbox.db.write(
-        lambda conn: conn.execute(
-            "INSERT INTO nivo_verifications (id, user_id, operation_type, fingerprint, status, expires_at, created_at)"
-            " VALUES (?, ?, ?, ?, 'pending', ?, ?)",
-            (challenge.id, user_id, operation, fingerprint(operation, params), challenge.expires_at, now),
+        lambda conn: ver_store.insert_verification_in(
+            conn, challenge.id, user_id, operation, fingerprint(operation, params), challenge.expires_at, now
         )
     )
     return s.VerificationRequiredOut(
@@ -90,9 +89,7 @@ async def pending(sandbox: Sandbox, user_id: int) -> list[s.PendingVerificationO
 
 
 async def verify(sandbox: Sandbox, user_id: int, verification_id: str, otp: str) -> s.VerifiedOut:
-    row = await sandbox.db.fetchone(
-        "SELECT * FROM nivo_verifications WHERE id = ? AND user_id = ?", (verification_id, user_id)
-    )
+    row = await sandbox.db.read(lambda conn: ver_store.verification_in(conn, verification_id, user_id))
     if row is None:
         raise NivoError("NOT_FOUND", "Verification not found")
     if row["status"] != "pending":
@@ -104,11 +101,7 @@ async def verify(sandbox: Sandbox, user_id: int, verification_id: str, otp: str)
     token = await sandbox.identity.verify_otp(user_id, row["operation_type"], otp, challenge_id=verification_id)
 
     def run(conn: sqlite3.Connection) -> None:
-        conn.execute(
-            "UPDATE nivo_verifications SET status = 'verified', token_hash = ?, token_expires_at = ?"
-            " WHERE id = ? AND status = 'pending'",
-            (token_hash(token.token), token.expires_at, verification_id),
-        )
+        ver_store.mark_verified_in(conn, verification_id, token_hash(token.token), token.expires_at)
 
     await sandbox.db.write(run)
     return s.VerifiedOut(
@@ -120,9 +113,8 @@ async def check_token(
     sandbox: Sandbox, user_id: int, operation: str, params: dict[str, Any], token: str, *, allow_used: bool = False
 ) -> Grant:
     """The verification a token completes; FORBIDDEN when it is not for this operation, 410 when expired."""
-    row = await sandbox.db.fetchone(
-        "SELECT * FROM nivo_verifications WHERE token_hash = ? AND user_id = ?", (token_hash(token), user_id)
-    )
+    hashed = token_hash(token)
+    row = await sandbox.db.read(lambda conn: ver_store.verification_by_token_in(conn, hashed, user_id))
     if row is None:
         raise NivoError("FORBIDDEN", "Verification token is invalid")
     if row["operation_type"] != operation or row["fingerprint"] != fingerprint(operation, params):
@@ -136,11 +128,7 @@ async def check_token(
 
 
 def mark_used_in(conn: sqlite3.Connection, grant: Grant, now: float) -> None:
-    cur = conn.execute(
-        "UPDATE nivo_verifications SET status = 'used', used_at = ? WHERE id = ? AND status = 'verified'",
-        (now, grant.id),
-    )
-    if cur.rowcount != 1:
+    if ver_store.mark_used_in(conn, grant.id, now) != 1:
         raise NivoError("FORBIDDEN", "Verification token has already been used")
 
 

@@ -15,6 +15,14 @@ from typing import Any
 
 from app.core.money import exponent, normalize_currency
 from app.platforms.nivo.errors import NivoError
+from app.platforms.nivo.store.wallets import (
+    insert_wallet_in,
+    move_wallet_status_in,
+    wallet_id_in_currency_in,
+    wallet_row_in,
+    wallet_rows_in,
+    wallet_rows_of_user_in,
+)
 from app.runtime import Sandbox
 from app.wording import article_for_code
 
@@ -59,7 +67,7 @@ def normalize_uuid(value: str) -> str | None:
 
 
 def get_wallet_in(conn: sqlite3.Connection, wallet_id: str) -> NivoWallet | None:
-    row = conn.execute("SELECT * FROM nivo_wallets WHERE id = ?", (wallet_id,)).fetchone()
+    row = wallet_row_in(conn, wallet_id)
     return NivoWallet.from_row(row) if row else None
 
 
@@ -68,8 +76,7 @@ def get_wallets_in(conn: sqlite3.Connection, *wallet_ids: str | None) -> list[Ni
     wanted = [w for w in wallet_ids if w is not None]
     found: dict[str, NivoWallet] = {}
     if wanted:
-        marks = ", ".join("?" * len(wanted))
-        for row in conn.execute(f"SELECT * FROM nivo_wallets WHERE id IN ({marks})", wanted):
+        for row in wallet_rows_in(conn, wanted):
             found[row["id"]] = NivoWallet.from_row(row)
     return [found.get(w) if w is not None else None for w in wallet_ids]
 
@@ -104,7 +111,7 @@ def require_active(w: NivoWallet, *, label: str = "Wallet") -> None:
 
 
 async def wallets_of(sandbox: Sandbox, user_id: int) -> list[NivoWallet]:
-    rows = await sandbox.db.fetchall("SELECT * FROM nivo_wallets WHERE user_id = ? ORDER BY created_at, id", (user_id,))
+    rows = await sandbox.db.read(lambda conn: wallet_rows_of_user_in(conn, user_id))
     return [NivoWallet.from_row(r) for r in rows]
 
 
@@ -115,9 +122,7 @@ def _already_exists(code: str) -> str:
 
 async def create_wallet(sandbox: Sandbox, user_id: int, currency: Any) -> NivoWallet:
     code = normalize_currency(currency)
-    existing = await sandbox.db.fetchone(
-        "SELECT id FROM nivo_wallets WHERE user_id = ? AND currency = ?", (user_id, code)
-    )
+    existing = await sandbox.db.read(lambda conn: wallet_id_in_currency_in(conn, user_id, code))
     if existing is not None:
         raise NivoError("CONFLICT", _already_exists(code))
     account = await sandbox.ledger.open_account("user", user_id, code, purpose="ACCOUNT_PURPOSE_WALLET")
@@ -127,19 +132,15 @@ async def create_wallet(sandbox: Sandbox, user_id: int, currency: Any) -> NivoWa
 
     def run(conn: sqlite3.Connection) -> NivoWallet:
         try:
-            conn.execute(
-                "INSERT INTO nivo_wallets (id, user_id, account_id, currency, status, daily_limit, monthly_limit,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
-                (
-                    wallet_id,
-                    user_id,
-                    account.id,
-                    code,
-                    DEFAULT_DAILY_LIMIT_MAJOR * scale,
-                    DEFAULT_MONTHLY_LIMIT_MAJOR * scale,
-                    now,
-                    now,
-                ),
+            insert_wallet_in(
+                conn,
+                wallet_id,
+                user_id,
+                account.id,
+                code,
+                DEFAULT_DAILY_LIMIT_MAJOR * scale,
+                DEFAULT_MONTHLY_LIMIT_MAJOR * scale,
+                now,
             )
         except sqlite3.IntegrityError:
             raise NivoError("CONFLICT", _already_exists(code)) from None
@@ -164,14 +165,10 @@ async def move_status(sandbox: Sandbox, w: NivoWallet, action: str) -> NivoWalle
 
     def run(conn: sqlite3.Connection) -> NivoWallet:
         now = sandbox.clock.time()  # on the writer: updated_at follows commit order, as transactions' do
-        cur = conn.execute(
-            "UPDATE nivo_wallets SET status = ?, updated_at = ?"
-            f" WHERE id = ? AND status IN ({','.join('?' * len(allowed))})",
-            (target, now, w.id, *allowed),
-        )
+        moved = move_wallet_status_in(conn, w.id, allowed, target, now)
         current = get_wallet_in(conn, w.id)
         assert current is not None
-        if cur.rowcount != 1:
+        if moved != 1:
             raise NivoError("CONFLICT", f"Cannot {action} a wallet that is {current.status}")
         return current
 

@@ -33,49 +33,54 @@ from litestar.di import Provide
 
 from app.platforms.base import PlatformSpec
 from app.platforms.tribble import (
-    admin,
-    analytics,
-    auth,
     billing,
     bills,
-    disputes,
     fixtures,
-    fraud,
     kyc,
-    merchants,
     payment_methods,
     payments,
     provisioning,
     realtime,
-    receipts,
     refunds,
     settlements,
-    subscriptions,
     transactions,
-    users,
     wallets,
 )
 from app.platforms.tribble.errors import error_response
 from app.platforms.tribble.frame_contract import frame_problem
 from app.platforms.tribble.pagination import provide_list_query
+from app.platforms.tribble.routes import admin as admin_routes
+from app.platforms.tribble.routes import analytics as analytics_routes
+from app.platforms.tribble.routes import auth as auth_routes
+from app.platforms.tribble.routes import bills as bill_routes
+from app.platforms.tribble.routes import disputes as dispute_routes
+from app.platforms.tribble.routes import fraud as fraud_routes
+from app.platforms.tribble.routes import merchants as merchant_routes
+from app.platforms.tribble.routes import receipts as receipt_routes
+from app.platforms.tribble.routes import refunds as refund_routes
+from app.platforms.tribble.routes import subscriptions as subscription_routes
+from app.platforms.tribble.routes import transactions as transaction_routes
+from app.platforms.tribble.routes import users as user_routes
+from app.platforms.tribble.routes import wallets as wallet_routes
 from app.platforms.tribble.security import provide_caller, rate_limit_middleware
 from app.runtime import Sandbox
 
 ROUTES: list[Any] = [
-    *auth.ROUTES,
-    *users.ROUTES,
-    *wallets.ROUTES,
+    *auth_routes.ROUTES,
+    *user_routes.ROUTES,
+    *wallet_routes.ROUTES,
     *payment_methods.ROUTES,
     *transactions.ROUTES,
-    *refunds.ROUTES,
-    *receipts.ROUTES,
-    *bills.ROUTES,
-    *merchants.ROUTES,
-    *admin.ROUTES,
-    *fraud.ROUTES,
-    *disputes.ROUTES,
-    *subscriptions.ROUTES,
-    *analytics.ROUTES,
+    *transaction_routes.ROUTES,
+    *refund_routes.ROUTES,
+    *receipt_routes.ROUTES,
+    *bill_routes.ROUTES,
+    *merchant_routes.ROUTES,
+    *admin_routes.ROUTES,
+    *fraud_routes.ROUTES,
+    *dispute_routes.ROUTES,
+    *subscription_routes.ROUTES,
+    *analytics_routes.ROUTES,
 ]
 
 router = Router(

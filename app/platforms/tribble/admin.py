@@ -1,65 +1,16 @@
-"""Admin endpoints: merchants pending KYC, approve, reject (admin role only; others 403 FORBIDDEN)."""
+"""Admin merchant KYC: approve (settlements get scheduled), reject, and what the pending list shows (review SLA,
+risk scores). The admin-only routes are in routes/admin.py."""
 
 from __future__ import annotations
 
-from litestar import get, post
-
-from app.core.identity.models import Principal
 from app.platforms.tribble import settlements
-from app.platforms.tribble.errors import TribbleError, invalid
+from app.platforms.tribble.errors import TribbleError
 from app.platforms.tribble.merchants import get_merchant
-from app.platforms.tribble.pagination import ListQuery, apply
-from app.platforms.tribble.render import ts
-from app.platforms.tribble.schemas.merchants import (
-    AdminDocument,
-    ApprovedOut,
-    ApproveIn,
-    PendingMerchant,
-    PendingMerchantsOut,
-    RejectedOut,
-    RejectIn,
-)
-from app.platforms.tribble.security import require_admin
-from app.registry import SandboxDep
+from app.platforms.tribble.store import merchants as store
 from app.runtime import Sandbox
 
 REVIEW_SLA_SECONDS = 2 * 86400
 RISK_SCORES = {"low": 20, "medium": 35, "high": 70}
-
-
-@get("/admin/merchants/pending-kyc", summary="Merchants pending KYC approval", tags=["tribble: admin"])
-async def pending_kyc(caller: Principal, sandbox: SandboxDep, listing: ListQuery) -> PendingMerchantsOut:
-    require_admin(caller.user)
-    rows = await sandbox.db.fetchall("SELECT * FROM tribble_merchants WHERE kyc_status = 'PENDING'")
-    page, total = apply(
-        rows,
-        listing,
-        status=lambda r: r["kyc_status"],
-        created=lambda r: r["created_at"],
-        text=lambda r: (r["business_name"], r["industry"], r["id"], r["tax_id"]),
-        sort_keys={"createdAt": lambda r: r["created_at"], "businessName": lambda r: r["business_name"]},
-    )
-    out = []
-    for row in page:
-        docs = await sandbox.db.fetchall(
-            "SELECT document_type, status FROM tribble_kyc_documents WHERE user_id = ? ORDER BY uploaded_at",
-            (row["owner_user_id"],),
-        )
-        documents = [AdminDocument(type=d["document_type"], status=d["status"]) for d in docs]
-        documents.append(
-            AdminDocument(type="business_registration", status="VERIFIED" if row["tax_id"] else "PENDING_REVIEW")
-        )
-        out.append(
-            PendingMerchant(
-                merchant_id=row["id"],
-                business_name=row["business_name"],
-                submitted_at=ts(row["created_at"]) or "",
-                risk_score=RISK_SCORES.get(row["risk_level"], 35),
-                next_review=ts(row["created_at"] + REVIEW_SLA_SECONDS) or "",
-                documents=documents,
-            )
-        )
-    return PendingMerchantsOut(merchants=out, pagination=listing.page(total))
 
 
 async def _set_kyc(
@@ -70,10 +21,7 @@ async def _set_kyc(
     if merchant["kyc_status"] == status:
         raise TribbleError("CONFLICT", f"Merchant is already {status.lower()}", {"merchantId": merchant_id})
     now = sandbox.clock.time()
-    await sandbox.db.execute(
-        f"UPDATE tribble_merchants SET kyc_status = '{status}', {assignments} WHERE id = ?",
-        (now, *values, merchant_id),
-    )
+    await store.set_kyc(sandbox.db, merchant_id, status, assignments, now, values)
     return now
 
 
@@ -99,51 +47,3 @@ async def reject(sandbox: Sandbox, merchant_id: str, reason: str, message: str |
         "rejected_at = ?, rejection_reason = ?, rejection_message = ?",
         (reason, message),
     )
-
-
-@post(
-    "/admin/merchants/{merchantId:str}/approve",
-    status_code=200,
-    summary="Approve merchant KYC",
-    tags=["tribble: admin"],
-)
-async def approve_merchant(
-    caller: Principal,
-    sandbox: SandboxDep,
-    merchantId: str,
-    data: ApproveIn | None = None,
-) -> ApprovedOut:
-    require_admin(caller.user)
-    now = await approve(sandbox, merchantId, data.notes if data else "")
-    return ApprovedOut(
-        merchant_id=merchantId,
-        kyc_status="APPROVED",
-        approved_at=ts(now) or "",
-        message="Merchant approved successfully",
-    )
-
-
-@post(
-    "/admin/merchants/{merchantId:str}/reject", status_code=200, summary="Reject merchant KYC", tags=["tribble: admin"]
-)
-async def reject_merchant(
-    caller: Principal,
-    sandbox: SandboxDep,
-    merchantId: str,
-    data: RejectIn,
-) -> RejectedOut:
-    require_admin(caller.user)
-    if not data.reason.strip():
-        raise invalid("reason", "reason is required")
-    now = await reject(sandbox, merchantId, data.reason, data.message)
-    return RejectedOut(
-        merchant_id=merchantId,
-        kyc_status="REJECTED",
-        rejection_reason=data.reason,
-        rejection_message=data.message,
-        rejected_at=ts(now) or "",
-        message="Merchant rejected. They can appeal or resubmit.",
-    )
-
-
-ROUTES = [pending_kyc, approve_merchant, reject_merchant]

@@ -1,7 +1,8 @@
 """Merchant dashboard (period metrics, settlements, top products) and transaction analytics.
 
 Amounts are in the merchant's main currency (the currency of most of its payments); payments
-in other currencies are counted but their volume is left out of the money totals.
+in other currencies are counted but their volume is left out of the money totals. The handlers are
+in routes/analytics.py.
 """
 
 from __future__ import annotations
@@ -10,29 +11,17 @@ import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
-from litestar import get
-from litestar.params import QueryParameter
-
-from app.core.identity.models import Principal
 from app.core.money import apply_rate
-from app.platforms.tribble import merchants, settlements
-from app.platforms.tribble.errors import invalid
-from app.platforms.tribble.fraud import period_of
 from app.platforms.tribble.pagination import ListQuery
 from app.platforms.tribble.render import amount
 from app.platforms.tribble.schemas.merchants import (
-    AnalyticsOut,
-    AnalyticsSummary,
-    DashboardMetrics,
-    DashboardOut,
-    DashboardSettlements,
     PeriodMetric,
     TopCustomer,
     TopProduct,
 )
-from app.registry import SandboxDep
+from app.platforms.tribble.store import analytics as store
 from app.runtime import Sandbox
 
 
@@ -44,7 +33,7 @@ def average(total: int, count: int) -> int:
 PRODUCT_KEYS = ("product", "productName", "product_name", "item", "itemName")
 
 
-def _month_to_date(sandbox: Sandbox, listing: ListQuery) -> ListQuery:
+def month_to_date(sandbox: Sandbox, listing: ListQuery) -> ListQuery:
     if listing.start is not None:
         return listing
     d = datetime.fromtimestamp(sandbox.clock.time(), UTC)
@@ -52,22 +41,18 @@ def _month_to_date(sandbox: Sandbox, listing: ListQuery) -> ListQuery:
     return ListQuery(listing.limit, listing.offset, listing.status, start, listing.end, None, "desc", None)
 
 
-async def _payments(sandbox: Sandbox, merchant_id: str, start: float, end: float) -> list[Any]:
-    return await sandbox.db.fetchall(
-        "SELECT * FROM tribble_transactions WHERE merchant_id = ? AND kind = 'payment' AND status != 'BLOCKED'"
-        " AND created_at >= ? AND created_at < ?",
-        (merchant_id, start, end),
-    )
+async def payments_of(sandbox: Sandbox, merchant_id: str, start: float, end: float) -> list[Any]:
+    return await store.payments_of_merchant(sandbox.db, merchant_id, start, end)
 
 
-def _main_currency(rows: list[Any]) -> str:
+def main_currency(rows: list[Any]) -> str:
     counts = Counter(r["currency"] for r in rows)
     return counts.most_common(1)[0][0] if counts else "NGN"
 
 
-def _products(rows: list[Any]) -> list[TopProduct]:
+def products_of(rows: list[Any]) -> list[TopProduct]:
     totals: dict[str, list[int]] = {}
-    currency = _main_currency(rows)
+    currency = main_currency(rows)
     for row in rows:
         if row["status"] != "SUCCESS" or row["currency"] != currency:
             continue
@@ -85,59 +70,7 @@ def _products(rows: list[Any]) -> list[TopProduct]:
     return [TopProduct(name=n, transaction_count=c, total_amount=amount(a, currency)) for n, (c, a) in ranked]
 
 
-@get("/merchants/{merchantId:str}/dashboard", summary="Merchant dashboard", tags=["tribble: merchants"])
-async def dashboard(caller: Principal, sandbox: SandboxDep, merchantId: str, listing: ListQuery) -> DashboardOut:
-    merchant = await merchants.get_merchant(sandbox, merchantId)
-    merchants.ensure_merchant_access(caller, merchant)
-    start, end, period = period_of(sandbox, _month_to_date(sandbox, listing))
-    rows = await _payments(sandbox, merchantId, start, end)
-    currency = _main_currency(rows)
-    ok = [r for r in rows if r["status"] == "SUCCESS"]
-    volume = sum(int(r["amount"]) for r in ok if r["currency"] == currency)
-    disputes = await sandbox.db.fetchall(
-        "SELECT resolution FROM tribble_disputes WHERE merchant_id = ? AND created_at >= ? AND created_at < ?",
-        (merchantId, start, end),
-    )
-    chargebacks = sum(1 for d in disputes if d["resolution"] == "APPROVED")
-    refunds = await sandbox.db.fetchall(
-        "SELECT r.amount, r.currency FROM tribble_refunds r JOIN tribble_transactions t ON t.id = r.transaction_id"
-        " WHERE t.merchant_id = ? AND r.status = 'COMPLETED' AND r.created_at >= ? AND r.created_at < ?",
-        (merchantId, start, end),
-    )
-    settled = await sandbox.db.fetchone(
-        "SELECT COALESCE(SUM(amount), 0) AS total FROM tribble_settlements WHERE merchant_id = ? AND currency = ?",
-        (merchantId, currency),
-    )
-    account = await merchants.merchant_account(sandbox, merchant, currency)
-    next_amount, fee = await settlements.eligible(sandbox, merchant, currency)
-    frequency = str(settlements.settings_of(merchant)["frequency"])
-    next_date = datetime.fromtimestamp(settlements.next_settlement(sandbox.clock.time(), frequency), UTC)
-    return DashboardOut(
-        merchant_id=merchantId,
-        period=period,
-        metrics=DashboardMetrics(
-            total_transactions=len(rows),
-            successful_transactions=len(ok),
-            failed_transactions=sum(1 for r in rows if r["status"] == "FAILED"),
-            total_volume=amount(volume, currency),
-            average_transaction_amount=amount(average(volume, len(ok)), currency) if ok else 0.0,
-            chargeback_count=chargebacks,
-            chargeback_rate=round(100.0 * chargebacks / len(ok), 2) if ok else 0.0,
-            dispute_count=len(disputes),
-            refund_count=len(refunds),
-            refund_amount=amount(sum(int(r["amount"]) for r in refunds if r["currency"] == currency), currency),
-        ),
-        settlements=DashboardSettlements(
-            total_settled=amount(int(settled["total"]) if settled else 0, currency),
-            next_settlement_date=next_date.date().isoformat(),
-            next_settlement_amount=amount(next_amount - fee, currency),
-            pending_amount=amount(account.balance, currency),
-        ),
-        top_products=_products(rows),
-    )
-
-
-def _bucket(ts: float, group_by: str) -> str:
+def bucket_of(ts: float, group_by: str) -> str:
     d = datetime.fromtimestamp(ts, UTC).date()
     if group_by == "weekly":
         d = d - timedelta(days=d.weekday())
@@ -146,26 +79,11 @@ def _bucket(ts: float, group_by: str) -> str:
     return d.isoformat()
 
 
-@get("/merchants/{merchantId:str}/analytics", summary="Merchant transaction analytics", tags=["tribble: merchants"])
-async def analytics(
-    caller: Principal,
-    sandbox: SandboxDep,
-    merchantId: str,
-    listing: ListQuery,
-    group_by: Annotated[str, QueryParameter(name="groupBy", description="daily, weekly or monthly")] = "daily",
-) -> AnalyticsOut:
-    if group_by not in ("daily", "weekly", "monthly"):
-        raise invalid("groupBy", "groupBy must be daily, weekly or monthly")
-    merchant = await merchants.get_merchant(sandbox, merchantId)
-    merchants.ensure_merchant_access(caller, merchant)
-    start, end, period = period_of(sandbox, listing)
-    rows = await _payments(sandbox, merchantId, start, end)
-    currency = _main_currency(rows)
-    ok = [r for r in rows if r["status"] == "SUCCESS"]
-    volume = sum(int(r["amount"]) for r in ok if r["currency"] == currency)
+def series_of(rows: list[Any], group_by: str, currency: str) -> list[PeriodMetric]:
+    """The payments per day, week or month (volume in ``currency``)."""
     buckets: dict[str, list[Any]] = {}
     for row in rows:
-        buckets.setdefault(_bucket(row["created_at"], group_by), []).append(row)
+        buckets.setdefault(bucket_of(row["created_at"], group_by), []).append(row)
     series = []
     for day in sorted(buckets):
         items = buckets[day]
@@ -180,6 +98,11 @@ async def analytics(
                 success_rate=round(100.0 * sum(1 for r in items if r["status"] == "SUCCESS") / len(items), 2),
             )
         )
+    return series
+
+
+async def top_customers(sandbox: Sandbox, ok: list[Any], currency: str) -> list[TopCustomer]:
+    """The ten customers who spent most (in ``currency``) in the successful payments ``ok``."""
     spend: dict[int, list[int]] = {}
     for row in ok:
         entry = spend.setdefault(int(row["customer_user_id"]), [0, 0])
@@ -196,21 +119,4 @@ async def analytics(
                 total_spent=amount(total, currency),
             )
         )
-    return AnalyticsOut(
-        merchant_id=merchantId,
-        period=period,
-        group_by=group_by,
-        summary=AnalyticsSummary(
-            total_transactions=len(rows),
-            successful_transactions=len(ok),
-            failed_transactions=sum(1 for r in rows if r["status"] == "FAILED"),
-            total_volume=amount(volume, currency),
-            average_transaction_amount=amount(average(volume, len(ok)), currency) if ok else 0.0,
-            success_rate=round(100.0 * len(ok) / len(rows), 2) if rows else 0.0,
-        ),
-        daily_metrics=series,
-        top_customers=customers,
-    )
-
-
-ROUTES = [dashboard, analytics]
+    return customers

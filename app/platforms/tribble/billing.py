@@ -22,6 +22,7 @@ from app.core.money import apply_rate
 from app.core.scheduler import Job, schedule_in
 from app.platforms.tribble import events, merchants
 from app.platforms.tribble.render import account_id_of_wallet, amount, new_id
+from app.platforms.tribble.store import subscriptions as store
 from app.runtime import Sandbox
 
 RENEWAL_JOB = "tribble.subscription_renewal"
@@ -71,15 +72,13 @@ def date_of(ts: float | None) -> str | None:
 
 
 async def _plan_and_sub(sandbox: Sandbox, subscription_id: str) -> tuple[Any, Any]:
-    sub = await sandbox.db.fetchone("SELECT * FROM tribble_subscriptions WHERE id = ?", (subscription_id,))
-    plan = await sandbox.db.fetchone("SELECT * FROM tribble_plans WHERE id = ?", (sub["plan_id"],)) if sub else None
+    sub = await store.subscription_by_id(sandbox.db, subscription_id)
+    plan = await store.plan_by_id(sandbox.db, sub["plan_id"]) if sub else None
     return sub, plan
 
 
 async def _card_declines(sandbox: Sandbox, method_id: str) -> str | None:
-    row = await sandbox.db.fetchone(
-        "SELECT card_token, is_active FROM tribble_payment_methods WHERE id = ?", (method_id,)
-    )
+    row = await store.card_of_method(sandbox.db, method_id)
     if row is None or not row["is_active"]:
         return "Payment method is no longer available"
     token = await sandbox.simulators.cards.get_token(row["card_token"])
@@ -90,6 +89,24 @@ async def _card_declines(sandbox: Sandbox, method_id: str) -> str | None:
     return None
 
 
+async def charge_source(sandbox: Sandbox, sub: Any, currency: str) -> tuple[int | None, str | None]:
+    """(the account the charge is paid from, why it cannot be charged): the wallet or the card's settlement."""
+    method = sub["payment_method_id"]
+    wallet_id = account_id_of_wallet(method) if method else None
+    if method is None or method == "wallet" or wallet_id is not None:
+        if wallet_id is None:
+            wallets = await sandbox.ledger.accounts_of(
+                "user", int(sub["customer_user_id"]), purpose="ACCOUNT_PURPOSE_WALLET"
+            )
+            found = [w for w in wallets if w.currency == currency]
+            wallet_id = found[0].id if found else None
+        return wallet_id, None if wallet_id is not None else f"No {currency} wallet"
+    failure = await _card_declines(sandbox, method)
+    if failure is not None:
+        return None, failure
+    return (await sandbox.ledger.system_account("settlement", currency)).id, None
+
+
 async def charge(
     sandbox: Sandbox, sub: Any, plan: Any, charge_id: str, value: int, kind: str, scheduled: float, attempt: int = 1
 ) -> bool:
@@ -98,67 +115,13 @@ async def charge(
     currency = plan["currency"]
     merchant = await merchants.get_merchant(sandbox, sub["merchant_id"])
     merchant_acct = await merchants.merchant_account(sandbox, merchant, currency)
-    method = sub["payment_method_id"]
-    wallet_id = account_id_of_wallet(method) if method else None
-    source: int | None = None
-    failure: str | None = None
-    if method is None or method == "wallet" or wallet_id is not None:
-        if wallet_id is None:
-            wallets = await sandbox.ledger.accounts_of(
-                "user", int(sub["customer_user_id"]), purpose="ACCOUNT_PURPOSE_WALLET"
-            )
-            found = [w for w in wallets if w.currency == currency]
-            wallet_id = found[0].id if found else None
-        source = wallet_id
-        if source is None:
-            failure = f"No {currency} wallet"
-    else:
-        failure = await _card_declines(sandbox, method)
-        if failure is None:
-            source = (await sandbox.ledger.system_account("settlement", currency)).id
-
-    def record(conn: sqlite3.Connection, status: str, journal_id: int | None, reason: str | None) -> None:
-        existing = conn.execute(
-            "SELECT attempt_count FROM tribble_subscription_charges WHERE id = ?", (charge_id,)
-        ).fetchone()
-        if existing is None:
-            conn.execute(
-                "INSERT INTO tribble_subscription_charges (id, subscription_id, kind, amount, currency, status,"
-                " scheduled_at, charged_at, attempt_count, failure_reason, journal_id, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
-                (
-                    charge_id,
-                    sub["id"],
-                    kind,
-                    value,
-                    currency,
-                    status,
-                    scheduled,
-                    now if status == "SUCCEEDED" else None,
-                    reason,
-                    journal_id,
-                    now,
-                ),
-            )
-        else:
-            conn.execute(
-                "UPDATE tribble_subscription_charges SET status = ?, attempt_count = attempt_count + 1,"
-                " charged_at = ?, failure_reason = ?, journal_id = ?, recovered = ? WHERE id = ?",
-                (
-                    status,
-                    now if status == "SUCCEEDED" else None,
-                    reason,
-                    journal_id,
-                    1 if status == "SUCCEEDED" else 0,
-                    charge_id,
-                ),
-            )
-
+    source, failure = await charge_source(sandbox, sub, currency)
+    row = (charge_id, sub["id"], kind, value, currency, scheduled)
     ok = False
     if failure is None and source is not None and value > 0:
 
         def on_posted(conn: sqlite3.Connection, journal: Journal) -> None:
-            record(conn, "SUCCEEDED", journal.id, None)
+            store.record_charge_in(conn, row, "SUCCEEDED", journal.id, None, now)
 
         try:
             await sandbox.ledger.post(
@@ -173,13 +136,14 @@ async def charge(
         except DomainError as exc:
             failure = "Insufficient funds" if exc.code == "insufficient_funds" else exc.message
     if not ok:
-        await sandbox.db.write(lambda conn: record(conn, "FAILED", None, failure or "Charge failed"))
+        reason = failure or "Charge failed"
+        await sandbox.db.write(lambda conn: store.record_charge_in(conn, row, "FAILED", None, reason, now))
     return ok
 
 
 async def publish_charged(sandbox: Sandbox, sub_id: str, charge_id: str) -> None:
-    sub = await sandbox.db.fetchone("SELECT * FROM tribble_subscriptions WHERE id = ?", (sub_id,))
-    row = await sandbox.db.fetchone("SELECT * FROM tribble_subscription_charges WHERE id = ?", (charge_id,))
+    sub = await store.subscription_by_id(sandbox.db, sub_id)
+    row = await store.charge_by_id(sandbox.db, charge_id)
     if sub is None or row is None:
         return
     await events.publish(
@@ -218,17 +182,12 @@ async def renew(sandbox: Sandbox, sub_id: str, due: float) -> None:
     if ok:
         count = int(sub["charge_count"]) + 1
         done = plan["max_charges"] is not None and count >= int(plan["max_charges"])
-        await sandbox.db.execute(
-            "UPDATE tribble_subscriptions SET charge_count = ?, last_charge_at = ?, last_charge_amount = ?,"
-            " next_charge_at = ?, status = ? WHERE id = ?",
-            (count, now, int(plan["amount"]), None if done else nxt, "COMPLETED" if done else "ACTIVE", sub_id),
-        )
+        status = "COMPLETED" if done else "ACTIVE"
+        await store.record_renewal(sandbox.db, sub_id, count, now, int(plan["amount"]), None if done else nxt, status)
         if not done and sub["auto_renew"]:
             await schedule_renewal(sandbox, sub_id, nxt)
     else:
-        await sandbox.db.execute(
-            "UPDATE tribble_subscriptions SET status = 'PAST_DUE', next_charge_at = ? WHERE id = ?", (nxt, sub_id)
-        )
+        await store.mark_past_due(sandbox.db, sub_id, nxt)
         await sandbox.scheduler.schedule(
             RETRY_JOB,
             due + RETRY_DAYS[0] * 86400,
@@ -240,7 +199,7 @@ async def renew(sandbox: Sandbox, sub_id: str, due: float) -> None:
 
 async def retry(sandbox: Sandbox, sub_id: str, charge_id: str, attempt: int) -> None:
     sub, plan = await _plan_and_sub(sandbox, sub_id)
-    row = await sandbox.db.fetchone("SELECT * FROM tribble_subscription_charges WHERE id = ?", (charge_id,))
+    row = await store.charge_by_id(sandbox.db, charge_id)
     if sub is None or plan is None or row is None or sub["status"] != "PAST_DUE" or row["status"] != "FAILED":
         return
     ok = await charge(
@@ -248,15 +207,11 @@ async def retry(sandbox: Sandbox, sub_id: str, charge_id: str, attempt: int) -> 
     )
     now = sandbox.clock.time()
     if ok:
-        await sandbox.db.execute(
-            "UPDATE tribble_subscriptions SET status = 'ACTIVE', charge_count = charge_count + 1, last_charge_at = ?,"
-            " last_charge_amount = ? WHERE id = ?",
-            (now, int(row["amount"]), sub_id),
-        )
+        await store.record_recovery(sandbox.db, sub_id, now, int(row["amount"]))
         nxt = float(sub["next_charge_at"])
         await schedule_renewal(sandbox, sub_id, max(nxt, now))
         if nxt < now:
-            await sandbox.db.execute("UPDATE tribble_subscriptions SET next_charge_at = ? WHERE id = ?", (now, sub_id))
+            await store.set_next_charge(sandbox.db, sub_id, now)
     elif attempt < len(RETRY_DAYS):
         await sandbox.scheduler.schedule(
             RETRY_JOB,
@@ -265,11 +220,7 @@ async def retry(sandbox: Sandbox, sub_id: str, charge_id: str, attempt: int) -> 
             ref=f"tribble:sub:{sub_id}",
         )
     else:
-        await sandbox.db.execute(
-            "UPDATE tribble_subscriptions SET status = 'CANCELLED', cancelled_at = ?, cancel_reason = 'payment_failed',"
-            " next_charge_at = NULL WHERE id = ?",
-            (now, sub_id),
-        )
+        await store.cancel_for_payment_failed(sandbox.db, sub_id, now)
     await publish_charged(sandbox, sub_id, charge_id)
 
 

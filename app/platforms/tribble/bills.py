@@ -13,61 +13,33 @@ import sqlite3
 from types import SimpleNamespace
 from typing import Any
 
-from litestar import Response, get, post
-
-from app.core.clock import iso
 from app.core.errors import DomainError, InsufficientFunds, NotFound
 from app.core.identity.models import Principal
-from app.core.ledger.models import Journal, Leg
+from app.core.ledger.models import Account, Journal, Leg
 from app.core.money import parse_amount
-from app.platforms.tribble import kyc, payment_methods, wallets
+from app.platforms.tribble import payment_methods, wallets
 from app.platforms.tribble.errors import TribbleError, invalid, invalid_amount
-from app.platforms.tribble.pagination import ListQuery, apply
-from app.platforms.tribble.render import account_id_of_wallet, amount, new_id, wallet_id
+from app.platforms.tribble.render import account_id_of_wallet, amount, wallet_id
 from app.platforms.tribble.schemas import (
-    AmountRange,
-    ProviderOut,
-    ProvidersOut,
     TopupIn,
-    TopupItem,
-    TopupListOut,
-    TopupOut,
 )
-from app.registry import SandboxDep
+from app.platforms.tribble.store import bills as store
 from app.runtime import Sandbox
+from simulators.airtime import AirtimeProvider
 
 TOPUP_KIND = "tribble.airtime"
 
 
-@get("/bills/airtime/providers", summary="Airtime providers", tags=["tribble: bills"])
-async def list_providers(sandbox: SandboxDep) -> ProvidersOut:
-    providers = [p for p in await sandbox.simulators.airtime.providers() if p.status == "active"]
-    return ProvidersOut(
-        providers=[
-            ProviderOut(
-                provider_id=p.id,
-                name=p.name,
-                logo=p.logo,
-                amount_range=AmountRange(min=amount(p.min_amount, p.currency), max=amount(p.max_amount, p.currency)),
-                denominations=[amount(d, p.currency) for d in p.denominations],
-                currency=p.currency,
-            )
-            for p in providers
-        ]
-    )
-
-
-@post("/bills/airtime/topup", status_code=201, summary="Buy airtime", tags=["tribble: bills"])
-async def topup(caller: Principal, sandbox: SandboxDep, data: TopupIn) -> Response[TopupOut]:
+async def validated_topup(sandbox: Sandbox, data: TopupIn) -> tuple[str, AirtimeProvider, int, str]:
+    """(the provider id asked, the provider, the amount in minor units, the phone number) of a valid top-up."""
     provider_id = data.provider_id.strip().lower()
     provider = await sandbox.simulators.airtime.get(provider_id)
     if provider is None:
         raise TribbleError(
             "NOT_FOUND", "Airtime provider not found", {"field": "providerId", "providerId": provider_id}
         )
-    currency = provider.currency
     try:
-        minor = parse_amount(data.amount, currency)
+        minor = parse_amount(data.amount, provider.currency)
     except DomainError as exc:
         raise invalid_amount("amount", exc) from None
     phone = data.phone_number.strip()
@@ -78,26 +50,34 @@ async def topup(caller: Principal, sandbox: SandboxDep, data: TopupIn) -> Respon
     except DomainError as exc:
         field = {"invalid_phone": "phoneNumber", "invalid_amount": "amount"}.get(exc.code, "providerId")
         raise invalid(field, exc.message) from None
-    user = caller.user
-    method = None
-    wallet = None
-    ref = data.payment_method_id
+    return provider_id, provider, minor, phone
+
+
+async def payment_source(
+    sandbox: Sandbox, caller: Principal, ref: str | None, currency: str
+) -> tuple[Account | None, Any]:
+    """(wallet, None) for a wallet in the provider's currency, (None, card row) for a card."""
     if ref is None or ref == "wallet" or account_id_of_wallet(ref) is not None:
         if ref is not None and ref != "wallet":
             wallet = await wallets.owned_wallet(sandbox, caller, ref, "paymentMethodId")
         else:
-            wallet = await wallets.wallet_in_currency(sandbox, user.id, currency)
+            wallet = await wallets.wallet_in_currency(sandbox, caller.user.id, currency)
         if wallet is None or wallet.currency != currency:
             raise TribbleError(
                 "UNPROCESSABLE_ENTITY", f"Airtime is paid from a {currency} wallet", {"field": "paymentMethodId"}
             )
-    else:
-        method = await payment_methods.owned_method(sandbox, user.id, ref)
-        if method["type"] != "card":
-            raise TribbleError(
-                "UNPROCESSABLE_ENTITY", "Airtime is paid from the wallet or a card", {"field": "paymentMethodId"}
-            )
-        payment_methods.ensure_usable(sandbox, method)
+        return wallet, None
+    method = await payment_methods.owned_method(sandbox, caller.user.id, ref)
+    if method["type"] != "card":
+        raise TribbleError(
+            "UNPROCESSABLE_ENTITY", "Airtime is paid from the wallet or a card", {"field": "paymentMethodId"}
+        )
+    payment_methods.ensure_usable(sandbox, method)
+    return None, method
+
+
+def refuse_magic_failure(sandbox: Sandbox, provider: AirtimeProvider, provider_id: str, phone: str, minor: int) -> None:
+    """TRANSACTION_FAILED up front for the magic numbers that fail (nothing is posted)."""
     rule = sandbox.simulators.magic.evaluate(provider.simulator, {"phone": phone, "amount": minor})
     if rule is not None and rule.outcome == "failure":
         raise TribbleError(
@@ -106,65 +86,57 @@ async def topup(caller: Principal, sandbox: SandboxDep, data: TopupIn) -> Respon
             {"providerId": provider_id, "phoneNumber": phone},
             headers={"X-Sandbox-Explain": rule.explain} if rule.explain else None,
         )
-    await kyc.check_limits(sandbox, user.id, user.kyc_tier, minor, currency)
-    topup_id = new_id("bill-txn")
-    reference = new_id("ref")
-    now = sandbox.clock.time()
-    values = (
-        topup_id,
-        user.id,
-        provider_id,
-        phone,
-        minor,
-        currency,
-        reference,
-        method["id"] if method else None,
-        wallet.id if wallet else None,
-        now,
-    )
-    insert_sql = (
-        "INSERT INTO tribble_topups (id, user_id, provider, phone, amount, currency, status, reference,"
-        " payment_method_id, wallet_account_id, created_at, journal_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, 'PROCESSING', ?, ?, ?, ?, ?)"
-    )
-    if wallet is not None:
-        settlement = await sandbox.ledger.system_account("settlement", currency)
 
-        def on_posted(conn: sqlite3.Connection, journal: Journal) -> None:
-            conn.execute(insert_sql, (*values, journal.id))
 
-        try:
-            await sandbox.ledger.post(
-                "TRANSACTION_TYPE_PAYMENT",
-                [Leg(wallet.id, settlement.id, minor, description=f"Airtime {provider.name} {phone}")],
-                description=f"Tribble airtime top-up {topup_id}",
-                idempotency_key=f"tribble:topup:{topup_id}",
-                metadata={"platform": "tribble", "topupId": topup_id, "provider": provider_id},
-                on_posted=on_posted,
-            )
-        except InsufficientFunds as exc:
-            raise TribbleError(
-                "INSUFFICIENT_FUNDS",
-                "Wallet has insufficient funds",
-                {
-                    "walletId": wallet_id(wallet.id),
-                    "available": amount(int(exc.details.get("available", 0)), currency),
-                    "required": amount(minor, currency),
-                },
-            ) from None
-    else:
-        await sandbox.db.write(lambda conn: conn.execute(insert_sql, (*values, None)))
+async def record_topup(
+    sandbox: Sandbox, provider: AirtimeProvider, wallet: Account | None, values: tuple[Any, ...], minor: int, phone: str
+) -> None:
+    """A wallet top-up posts wallet -> settlement with its row; a card top-up only stores the row."""
+    if wallet is None:
+        await sandbox.db.write(lambda conn: store.insert_topup(conn, values, None))
+        return
+    topup_id, currency = values[0], provider.currency
+    settlement = await sandbox.ledger.system_account("settlement", currency)
+
+    def on_posted(conn: sqlite3.Connection, journal: Journal) -> None:
+        store.insert_topup(conn, values, journal.id)
+
+    try:
+        await sandbox.ledger.post(
+            "TRANSACTION_TYPE_PAYMENT",
+            [Leg(wallet.id, settlement.id, minor, description=f"Airtime {provider.name} {phone}")],
+            description=f"Tribble airtime top-up {topup_id}",
+            idempotency_key=f"tribble:topup:{topup_id}",
+            metadata={"platform": "tribble", "topupId": topup_id, "provider": values[2]},
+            on_posted=on_posted,
+        )
+    except InsufficientFunds as exc:
+        raise TribbleError(
+            "INSUFFICIENT_FUNDS",
+            "Wallet has insufficient funds",
+            {
+                "walletId": wallet_id(wallet.id),
+                "available": amount(int(exc.details.get("available", 0)), currency),
+                "required": amount(minor, currency),
+            },
+        ) from None
+
+
+async def start_provider(
+    sandbox: Sandbox, provider: AirtimeProvider, topup_id: str, user_id: int, method: Any, minor: int, phone: str
+) -> Any:
+    """Start the provider operation; a top-up whose operation cannot start is failed (money back)."""
     inputs: dict[str, Any] = {"phone": phone, "amount": minor}
     if method is not None:
         inputs["card_token"] = method["card_token"]
     try:
-        plan = await sandbox.simulators.operations.start(
+        return await sandbox.simulators.operations.start(
             TOPUP_KIND,
             topup_id,
             simulator=provider.simulator,
-            user_id=user.id,
+            user_id=user_id,
             amount=minor,
-            currency=currency,
+            currency=provider.currency,
             inputs=inputs,
         )
     except Exception:
@@ -175,53 +147,24 @@ async def topup(caller: Principal, sandbox: SandboxDep, data: TopupIn) -> Respon
             SimpleNamespace(status="failed", succeeded=False, error_message="Airtime provider unavailable"),
         )
         raise
-    status = "SUCCESS" if plan.outcome == "success" else "PROCESSING"
-    if status == "SUCCESS":
-        await sandbox.db.execute(
-            "UPDATE tribble_topups SET status = 'SUCCESS' WHERE id = ? AND status = 'PROCESSING'", (topup_id,)
-        )
-    body = TopupOut(
-        transaction_id=topup_id,
-        type="airtime_topup",
-        provider=provider_id,
-        phone_number=phone,
-        amount=amount(minor, currency),
-        status=status,
-        reference=reference,
-        message=(
-            "Airtime topup successful. Balance will be credited within 5 seconds."
-            if status == "SUCCESS"
-            else "Airtime topup is processing."
-        ),
-        created_at=iso(now),
-    )
-    return Response(body, status_code=201, headers={"X-Sandbox-Explain": plan.explain} if plan.explain else {})
 
 
 async def settle_topup(sandbox: Sandbox, op: Any, outcome: Any) -> None:
-    row = await sandbox.db.fetchone("SELECT * FROM tribble_topups WHERE id = ?", (op.ref,))
+    row = await sandbox.db.read(lambda conn: store.topup_by_id(conn, op.ref))
     if row is None or row["status"] == "FAILED" or row["completed_at"] is not None:
         return
     now = sandbox.clock.time()
     if outcome.succeeded:
-        await sandbox.db.execute(
-            "UPDATE tribble_topups SET status = 'SUCCESS', completed_at = ? WHERE id = ?", (now, op.ref)
-        )
+        await sandbox.db.write(lambda conn: store.complete_topup(conn, op.ref, now))
         return
     reason = outcome.error_message or "Airtime top-up failed"
     if row["wallet_account_id"] is None:
-        await sandbox.db.execute(
-            "UPDATE tribble_topups SET status = 'FAILED', failure_reason = ?, completed_at = ? WHERE id = ?",
-            (reason, now, op.ref),
-        )
+        await sandbox.db.write(lambda conn: store.fail_topup(conn, op.ref, reason, now))
         return
     settlement = await sandbox.ledger.system_account("settlement", row["currency"])
 
     def done(conn: sqlite3.Connection, journal: Journal) -> None:
-        conn.execute(
-            "UPDATE tribble_topups SET status = 'FAILED', failure_reason = ?, completed_at = ? WHERE id = ?",
-            (reason, now, op.ref),
-        )
+        store.fail_topup(conn, op.ref, reason, now)
 
     await sandbox.ledger.post(
         "TRANSACTION_TYPE_REVERSAL",
@@ -231,38 +174,3 @@ async def settle_topup(sandbox: Sandbox, op: Any, outcome: Any) -> None:
         metadata={"platform": "tribble", "topupId": op.ref},
         on_posted=done,
     )
-
-
-@get("/bills/topups", summary="Airtime top-up history", tags=["tribble: bills"])
-async def list_topups(caller: Principal, sandbox: SandboxDep, listing: ListQuery) -> TopupListOut:
-    rows = await sandbox.db.fetchall("SELECT * FROM tribble_topups WHERE user_id = ?", (caller.user.id,))
-    page, total = apply(
-        rows,
-        listing,
-        status=lambda r: r["status"],
-        created=lambda r: r["created_at"],
-        text=lambda r: (r["id"], r["provider"], r["phone"], r["reference"]),
-        sort_keys={
-            "createdAt": lambda r: r["created_at"],
-            "amount": lambda r: r["amount"],
-            "provider": lambda r: r["provider"],
-        },
-    )
-    return TopupListOut(
-        topups=[
-            TopupItem(
-                transaction_id=r["id"],
-                provider=r["provider"],
-                phone_number=r["phone"],
-                amount=amount(int(r["amount"]), r["currency"]),
-                status=r["status"],
-                reference=r["reference"],
-                created_at=iso(r["created_at"]),
-            )
-            for r in page
-        ],
-        pagination=listing.page(total),
-    )
-
-
-ROUTES = [list_providers, topup, list_topups]

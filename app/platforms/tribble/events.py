@@ -11,6 +11,8 @@ from typing import Any
 from app.core.clock import iso
 from app.core.events import Event
 from app.platforms.tribble.render import amount
+from app.platforms.tribble.store.events import transaction_by_id
+from app.platforms.tribble.store.merchants import merchant_owner
 from app.runtime import Sandbox
 
 PLATFORM = "tribble"
@@ -19,7 +21,7 @@ PLATFORM = "tribble"
 async def _merchant_owner(sandbox: Sandbox, merchant_id: str | None) -> int | None:
     if not merchant_id:
         return None
-    row = await sandbox.db.fetchone("SELECT owner_user_id FROM tribble_merchants WHERE id = ?", (merchant_id,))
+    row = await merchant_owner(sandbox.db, merchant_id)
     return int(row["owner_user_id"]) if row else None
 
 
@@ -42,7 +44,7 @@ def completed_event(row: Any, merchant_owner: int | None, now: float) -> Event:
 
 
 async def transaction_completed(sandbox: Sandbox, transaction_id: str) -> None:
-    row = await sandbox.db.fetchone("SELECT * FROM tribble_transactions WHERE id = ?", (transaction_id,))
+    row = await transaction_by_id(sandbox.db, transaction_id)
     if row is None:
         return
     owner = await _merchant_owner(sandbox, row["merchant_id"])

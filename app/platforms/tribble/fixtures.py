@@ -24,11 +24,14 @@ from app.core.fixture_kinds import Built, Declared, FixtureKind, Issue, Ref
 from app.core.identity.models import Principal, User
 from app.core.ledger.postings import MAX_MINOR
 from app.core.money import normalize_currency, to_float
-from app.platforms.tribble import admin, merchants, payment_methods, subscriptions, transactions
+from app.platforms.tribble import admin, merchants, payment_methods, transactions
 from app.platforms.tribble.billing import DECLINING, FREQUENCIES
-from app.platforms.tribble.disputes import REASONS, create_dispute
+from app.platforms.tribble.disputes import REASONS
 from app.platforms.tribble.errors import TribbleError
 from app.platforms.tribble.render import wallet_id
+from app.platforms.tribble.routes import merchants as merchant_routes
+from app.platforms.tribble.routes import subscriptions as subscription_routes
+from app.platforms.tribble.routes.disputes import create_dispute
 from app.platforms.tribble.schemas import PaymentMethodIn, TransactionIn
 from app.platforms.tribble.schemas.disputes import DisputeIn
 from app.platforms.tribble.schemas.merchants import MerchantRegisterIn
@@ -165,7 +168,7 @@ async def _apply_merchant(name: str, item: Merchant, built: Built) -> dict[str, 
         business_name=item.business_name, entity_type=item.entity_type, tax_id=item.tax_id, industry=item.industry
     )
     try:
-        out = await merchants.register_merchant.fn(caller=_as(owner), sandbox=sandbox, data=data)
+        out = await merchant_routes.register_merchant.fn(caller=_as(owner), sandbox=sandbox, data=data)
         if item.kyc_status == "APPROVED":
             await admin.approve(sandbox, out.merchant_id, f"fixture {name}")
         elif item.kyc_status == "REJECTED":
@@ -327,8 +330,8 @@ async def _apply_subscription(name: str, item: Subscription, built: Built) -> di
     )
     method = built.ids(item.card)["tribble"]["paymentMethodId"] if item.card is not None else "wallet"
     try:
-        created = await subscriptions.create_plan.fn(caller=_as(owner), sandbox=sandbox, data=plan_in)
-        enrolled = await subscriptions.subscribe.fn(
+        created = await subscription_routes.create_plan.fn(caller=_as(owner), sandbox=sandbox, data=plan_in)
+        enrolled = await subscription_routes.subscribe.fn(
             caller=_as(customer), sandbox=sandbox, data=SubscribeIn(plan_id=created.plan_id, payment_method_id=method)
         )
     except TribbleError as exc:
@@ -367,10 +370,10 @@ async def _apply_dispute(name: str, item: Dispute, built: Built) -> dict[str, An
     return {"tribble": {"disputeId": out.dispute_id, "transactionId": txn_id, "status": out.status}}
 
 
-def install(sandbox: Sandbox) -> None:
+def _account_kinds() -> tuple[FixtureKind, ...]:
+    """Merchants, cards and payments."""
     users = ("users",)
-    fixture_kinds.register(
-        sandbox,
+    return (
         FixtureKind(
             "tribble_merchants",
             "tribble",
@@ -404,6 +407,13 @@ def install(sandbox: Sandbox) -> None:
             ),
             _check_payment,
         ),
+    )
+
+
+def _follow_up_kinds() -> tuple[FixtureKind, ...]:
+    """Subscriptions and disputes (on the merchants, cards and payments)."""
+    users = ("users",)
+    return (
         FixtureKind(
             "tribble_subscriptions",
             "tribble",
@@ -429,3 +439,7 @@ def install(sandbox: Sandbox) -> None:
             _check_dispute,
         ),
     )
+
+
+def install(sandbox: Sandbox) -> None:
+    fixture_kinds.register(sandbox, *_account_kinds(), *_follow_up_kinds())

@@ -1,50 +1,15 @@
-"""Fraud detection routes: a transaction's risk score, and admin fraud analytics."""
+"""Fraud reports: the period a report covers and its groupings (the scores: risk.py; the routes: routes/fraud.py)."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from litestar import get
-from litestar.params import QueryParameter
-
-from app.core.clock import iso
-from app.core.identity.models import Principal
-from app.platforms.tribble import risk
-from app.platforms.tribble.errors import invalid
 from app.platforms.tribble.pagination import ListQuery
-from app.platforms.tribble.schemas import Period, RiskFactor
-from app.platforms.tribble.schemas.disputes import FraudAnalyticsOut, FraudFactorCount, FraudSummary, RiskScoreOut
-from app.platforms.tribble.security import require_admin
-from app.platforms.tribble.transactions import visible_transaction
-from app.registry import SandboxDep
+from app.platforms.tribble.schemas import Period
 
 GROUPINGS = ("daily", "weekly", "monthly")
 DEFAULT_PERIOD_DAYS = 30
-
-
-@get(
-    "/transactions/{transactionId:str}/risk-score",
-    summary="Fraud risk score of a transaction",
-    tags=["tribble: fraud"],
-)
-async def risk_score(caller: Principal, sandbox: SandboxDep, transactionId: str) -> RiskScoreOut:
-    row = await visible_transaction(sandbox, caller, transactionId)
-    assessment = risk.from_dict(json.loads(row["fraud"] or "{}"))
-    return RiskScoreOut(
-        transaction_id=row["id"],
-        risk_score=int(row["fraud_score"]),
-        risk_level=row["risk_level"],
-        decision=row["decision"],
-        confidence=assessment.confidence,
-        risk_factors=[
-            RiskFactor(name=f.name, weight=f.weight, score=f.score, explanation=f.explanation)
-            for f in assessment.factors
-        ],
-        model_version=risk.MODEL_VERSION,
-        calculated_at=iso(row["created_at"]),
-    )
 
 
 def period_of(sandbox: Any, listing: ListQuery) -> tuple[float, float, Period]:
@@ -54,49 +19,3 @@ def period_of(sandbox: Any, listing: ListQuery) -> tuple[float, float, Period]:
     start = listing.start if listing.start is not None else end - DEFAULT_PERIOD_DAYS * 86400
     last_day = datetime.fromtimestamp(max(start, end - 1), UTC).date().isoformat()
     return start, end, Period(start_date=datetime.fromtimestamp(start, UTC).date().isoformat(), end_date=last_day)
-
-
-@get("/admin/fraud/analytics", summary="Fraud analytics (admin only)", tags=["tribble: fraud"])
-async def fraud_analytics(
-    caller: Principal,
-    sandbox: SandboxDep,
-    listing: ListQuery,
-    group_by: Annotated[str, QueryParameter(name="groupBy", description="daily, weekly or monthly")] = "daily",
-) -> FraudAnalyticsOut:
-    require_admin(caller.user)
-    if group_by not in GROUPINGS:
-        raise invalid("groupBy", "groupBy must be daily, weekly or monthly")
-    start, end, period = period_of(sandbox, listing)
-    rows = await sandbox.db.fetchall(
-        "SELECT fraud, fraud_score, risk_level, decision, status FROM tribble_transactions"
-        " WHERE kind = 'payment' AND created_at >= ? AND created_at < ?",
-        (start, end),
-    )
-    total = len(rows)
-    flagged = [r for r in rows if r["decision"] in ("HOLD", "BLOCK")]
-    distribution = {"LOW": 0, "MEDIUM": 0, "HIGH": 0, "CRITICAL": 0}
-    factors: dict[str, int] = {}
-    for row in rows:
-        distribution[row["risk_level"]] = distribution.get(row["risk_level"], 0) + 1
-        for factor in risk.from_dict(json.loads(row["fraud"] or "{}")).factors:
-            if factor.score >= 50:
-                factors[factor.name] = factors.get(factor.name, 0) + 1
-    top = sorted(factors.items(), key=lambda kv: (-kv[1], kv[0]))
-    return FraudAnalyticsOut(
-        period=period,
-        summary=FraudSummary(
-            total_transactions=total,
-            fraudulent_transactions=len(flagged),
-            fraud_rate=round(100.0 * len(flagged) / total, 2) if total else 0.0,
-            average_fraud_score=round(sum(int(r["fraud_score"]) for r in rows) / total) if total else 0,
-            blocked_transactions=sum(1 for r in rows if r["status"] == "BLOCKED"),
-            declined_transactions=sum(1 for r in rows if r["status"] == "FAILED"),
-        ),
-        risk_level_distribution=distribution,
-        top_fraud_factors=[
-            FraudFactorCount(factor=name, occurrences=n, percentage=round(100.0 * n / total, 2)) for name, n in top
-        ],
-    )
-
-
-ROUTES = [risk_score, fraud_analytics]

@@ -23,6 +23,7 @@ from app.db.state import set_state_in, state_in
 from app.platforms.tribble.errors import TribbleError
 from app.platforms.tribble.render import ts
 from app.platforms.tribble.schemas import KycDocument, KycLimits, KycStatusOut
+from app.platforms.tribble.store import kyc as store
 from app.runtime import Sandbox
 
 DOCUMENT_TYPES = (
@@ -68,11 +69,7 @@ async def status_of(sandbox: Sandbox, user_id: int) -> KycStatusOut:
     user = await sandbox.identity.get_user(user_id)
     if user is None:
         raise TribbleError("NOT_FOUND", "User not found")
-    rows = await sandbox.db.fetchall(
-        "SELECT document_type, status, uploaded_at, verified_at FROM tribble_kyc_documents"
-        " WHERE user_id = ? ORDER BY uploaded_at, id",
-        (user_id,),
-    )
+    rows = await sandbox.db.read(lambda conn: store.documents_of_user(conn, user_id))
     documents = []
     for row in rows:
         status = row["status"]
@@ -121,26 +118,15 @@ async def review(sandbox: Sandbox, user_id: int) -> str:
     now = sandbox.clock.time()
 
     def run(conn: sqlite3.Connection) -> tuple[str, set[str]]:
-        rows = conn.execute(
-            "SELECT id, document_type, ocr FROM tribble_kyc_documents WHERE user_id = ? AND status = 'PENDING_REVIEW'",
-            (user_id,),
-        ).fetchall()
+        rows = store.pending_documents(conn, user_id)
         rejected = False
         for row in rows:
             ocr = json.loads(row["ocr"] or "{}")
             id_number = str(ocr.get("idNumber", ""))
             bad = bool(id_number) and set(id_number) == {"0"}
             rejected = rejected or bad
-            conn.execute(
-                "UPDATE tribble_kyc_documents SET status = ?, verified_at = ? WHERE id = ?",
-                ("REJECTED" if bad else "VERIFIED", now, row["id"]),
-            )
-        verified = {
-            r[0]
-            for r in conn.execute(
-                "SELECT document_type FROM tribble_kyc_documents WHERE user_id = ? AND status = 'VERIFIED'", (user_id,)
-            )
-        }
+            store.set_document_status(conn, row["id"], "REJECTED" if bad else "VERIFIED", now)
+        verified = store.verified_types(conn, user_id)
         return ("rejected" if rejected else "approved"), verified
 
     status, verified = await sandbox.db.write(run)
@@ -218,22 +204,12 @@ def _in_ngn_in(conn: sqlite3.Connection, minor: int, currency: str) -> int:
     return convert(minor, currency, "NGN", rate)
 
 
-# This month's running totals per UTC day and currency (tribble_usage_days, kept by triggers on
-# payments and top-ups: migration 0806): at most 31 rows a currency, however busy the month was.
-_MONTH_TOTALS = (
-    "SELECT currency, SUM(amount), SUM(CASE WHEN day >= :day THEN amount ELSE 0 END),"
-    " SUM(CASE WHEN day >= :day THEN operations ELSE 0 END) FROM tribble_usage_days"
-    " WHERE user_id = :user AND day >= :month GROUP BY currency"
-)
-
-
 def _usage_in(
     conn: sqlite3.Connection, user_id: int, month_start: float, day_start: float, minor: int, currency: str
 ) -> tuple[int, int, int, int]:
     """(today's total, this month's total, today's count, this payment), all in NGN minor units."""
     day_total = month_total = day_count = 0
-    params = {"user": user_id, "month": int(month_start), "day": int(day_start)}
-    for row_currency, month_sum, day_sum, count in conn.execute(_MONTH_TOTALS, params):
+    for row_currency, month_sum, day_sum, count in store.month_totals(conn, user_id, month_start, day_start):
         month_total += _in_ngn_in(conn, int(month_sum), row_currency)
         day_total += _in_ngn_in(conn, int(day_sum), row_currency)
         day_count += int(count)

@@ -1,5 +1,6 @@
-"""Merchants: register (KYC PENDING), profile, settlement settings. Money sits in ledger accounts
-``owner_type="merchant"``, ``owner_id`` = the merchant's sequence number, one per currency."""
+"""Merchants: register (KYC PENDING), profile, settlement settings (the rules; the handlers are in
+routes/merchants.py). Money sits in ledger accounts ``owner_type="merchant"``, ``owner_id`` = the
+merchant's sequence number, one per currency."""
 
 from __future__ import annotations
 
@@ -8,23 +9,19 @@ import re
 import sqlite3
 from typing import Any
 
-from litestar import get, post
-
 from app.core.identity.models import Principal
 from app.core.ledger.models import Account
 from app.core.money import parse_amount
 from app.platforms.tribble.errors import TribbleError, invalid
-from app.platforms.tribble.render import amount, mask_account, new_id, ts
+from app.platforms.tribble.render import amount, mask_account, new_id
 from app.platforms.tribble.schemas.merchants import (
     MerchantBankAccount,
     MerchantMetrics,
     MerchantOut,
-    MerchantRegisteredOut,
     MerchantRegisterIn,
     SettlementSettings,
-    SettlementUpdatedOut,
 )
-from app.registry import SandboxDep
+from app.platforms.tribble.store import merchants as store
 from app.runtime import Sandbox
 
 ENTITY_TYPES = ("sole_proprietor", "partnership", "limited_company", "public_company", "non_profit", "individual")
@@ -33,7 +30,7 @@ FREQUENCIES = ("daily", "weekly", "monthly")
 
 
 async def get_merchant(sandbox: Sandbox, merchant_id: str) -> Any:
-    row = sandbox.db.lookup("SELECT * FROM tribble_merchants WHERE id = ?", (merchant_id,))
+    row = store.lookup_merchant(sandbox.db, merchant_id)
     if row is None:
         raise TribbleError("NOT_FOUND", "Merchant not found", {"merchantId": merchant_id})
     return row
@@ -60,8 +57,8 @@ def settlement_of(merchant: Any) -> SettlementSettings:
     )
 
 
-@post("/merchants/register", status_code=201, summary="Register as a merchant", tags=["tribble: merchants"])
-async def register_merchant(caller: Principal, sandbox: SandboxDep, data: MerchantRegisterIn) -> MerchantRegisteredOut:
+def check_registration(data: MerchantRegisterIn) -> str:
+    """The trimmed business name of a valid registration."""
     name = data.business_name.strip()
     if not name:
         raise invalid("businessName", "businessName is required")
@@ -72,62 +69,44 @@ async def register_merchant(caller: Principal, sandbox: SandboxDep, data: Mercha
     bank = data.bank_account
     if bank is not None and not re.match(r"^\d{6,20}$", bank.account_number):
         raise invalid("bankAccount.accountNumber", "accountNumber must be 6-20 digits")
+    return name
+
+
+async def register(sandbox: Sandbox, user_id: int, data: MerchantRegisterIn) -> tuple[str, str, str, float]:
+    """A new merchant (KYC PENDING) owned by ``user_id``, who gets the merchant role: (id, name, risk level, now)."""
+    name = check_registration(data)
+    bank = data.bank_account
     now = sandbox.clock.time()
     merchant_id = new_id("merchant")
     risk = "low" if data.entity_type in ("limited_company", "public_company") else "medium"
-
-    def run(conn: sqlite3.Connection) -> None:
-        seq = int(conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM tribble_merchants").fetchone()[0])
-        conn.execute(
-            "INSERT INTO tribble_merchants (id, seq, owner_user_id, business_name, entity_type, tax_id, industry,"
-            " kyc_status, risk_level, bank_account_id, bank_code, bank_account_masked, bank_account_holder,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?)",
-            (
-                merchant_id,
-                seq,
-                caller.user.id,
-                name,
-                data.entity_type,
-                data.tax_id,
-                data.industry,
-                risk,
-                new_id("bank") if bank else None,
-                bank.bank_code if bank else None,
-                mask_account(bank.account_number) if bank else None,
-                bank.account_holder if bank else None,
-                now,
-            ),
-        )
-
-    await sandbox.db.write(run)
-    await sandbox.identity.add_role(caller.user.id, "merchant")
-    return MerchantRegisteredOut(
-        merchant_id=merchant_id,
-        business_name=name,
-        kyc_status="PENDING",
-        risk_level=risk,
-        message="Merchant account created. Please complete KYC verification.",
-        created_at=ts(now) or "",
+    row = (
+        merchant_id,
+        user_id,
+        name,
+        data.entity_type,
+        data.tax_id,
+        data.industry,
+        risk,
+        new_id("bank") if bank else None,
+        bank.bank_code if bank else None,
+        mask_account(bank.account_number) if bank else None,
+        bank.account_holder if bank else None,
+        now,
     )
+    await sandbox.db.write(lambda conn: store.insert_merchant_in(conn, row))
+    await sandbox.identity.add_role(user_id, "merchant")
+    return merchant_id, name, risk, now
 
 
 async def merchant_metrics(sandbox: Sandbox, merchant_id: str) -> MerchantMetrics:
-    row = await sandbox.db.fetchone(
-        "SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS volume, MAX(currency) AS currency"
-        " FROM tribble_transactions WHERE merchant_id = ? AND status = 'SUCCESS'",
-        (merchant_id,),
-    )
+    row = await store.payment_totals(sandbox.db, merchant_id)
     count = int(row["n"]) if row else 0
     volume = int(row["volume"]) if row else 0
     currency = (row["currency"] if row else None) or "NGN"
     disputes = 0
     chargebacks = 0
     try:
-        drow = await sandbox.db.fetchone(
-            "SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN resolution = 'APPROVED' THEN 1 ELSE 0 END), 0) AS cb"
-            " FROM tribble_disputes WHERE merchant_id = ?",
-            (merchant_id,),
-        )
+        drow = await store.dispute_totals(sandbox.db, merchant_id)
         disputes, chargebacks = (int(drow["n"]), int(drow["cb"])) if drow else (0, 0)
     except sqlite3.OperationalError:  # disputes table not present yet
         pass
@@ -139,10 +118,8 @@ async def merchant_metrics(sandbox: Sandbox, merchant_id: str) -> MerchantMetric
     )
 
 
-@get("/merchants/{merchantId:str}", summary="Merchant profile", tags=["tribble: merchants"])
-async def get_merchant_route(caller: Principal, sandbox: SandboxDep, merchantId: str) -> MerchantOut:
-    merchant = await get_merchant(sandbox, merchantId)
-    ensure_merchant_access(caller, merchant)
+async def profile(sandbox: Sandbox, merchant: Any) -> MerchantOut:
+    """The merchant's profile with its bank account, settlement settings and metrics."""
     banks = []
     if merchant["bank_account_id"]:
         banks.append(
@@ -168,20 +145,8 @@ async def get_merchant_route(caller: Principal, sandbox: SandboxDep, merchantId:
     )
 
 
-@post(
-    "/merchants/{merchantId:str}/settlement",
-    status_code=200,
-    summary="Configure settlement settings",
-    tags=["tribble: merchants"],
-)
-async def configure_settlement(
-    caller: Principal,
-    sandbox: SandboxDep,
-    merchantId: str,
-    data: SettlementSettings,
-) -> SettlementUpdatedOut:
-    merchant = await get_merchant(sandbox, merchantId)
-    ensure_merchant_access(caller, merchant)
+async def update_settlement(sandbox: Sandbox, merchant: Any, data: SettlementSettings) -> None:
+    """Store valid settlement settings (``minimumAmount`` in minor units)."""
     if data.frequency not in FREQUENCIES:
         raise invalid("frequency", "frequency must be daily, weekly or monthly")
     if not 0 <= data.settlement_fee_percent <= 10:
@@ -200,19 +165,4 @@ async def configure_settlement(
         "settlementFeePercent": data.settlement_fee_percent,
         "holdPeriodDays": data.hold_period_days,
     }
-    await sandbox.db.execute(
-        "UPDATE tribble_merchants SET settlement = ? WHERE id = ?", (json.dumps(stored), merchant["id"])
-    )
-    merchant = await get_merchant(sandbox, merchantId)
-    if merchant["kyc_status"] == "APPROVED":
-        from app.platforms.tribble import settlements  # settlements imports this module
-
-        await settlements.schedule(sandbox, merchant)
-    return SettlementUpdatedOut(
-        merchant_id=merchant["id"],
-        settlement_settings=settlement_of(merchant),
-        message="Settlement settings updated successfully",
-    )
-
-
-ROUTES = [register_merchant, get_merchant_route, configure_settlement]
+    await store.set_settlement(sandbox.db, merchant["id"], json.dumps(stored))

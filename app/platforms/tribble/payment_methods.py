@@ -7,7 +7,6 @@ never reach the database. Bank account numbers are stored masked (``****5678``).
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +23,7 @@ from app.platforms.tribble.schemas import (
     PaymentMethodListOut,
     PaymentMethodOut,
 )
+from app.platforms.tribble.store import payment_methods as store
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 
@@ -134,10 +134,7 @@ def render(row: Any, *, full: bool = False, message: str | None = None) -> Payme
 
 
 async def owned_method(sandbox: Sandbox, user_id: int, method_id: str, field: str = "paymentMethodId") -> Any:
-    row = await sandbox.db.fetchone(
-        "SELECT * FROM tribble_payment_methods WHERE id = ? AND user_id = ? AND deleted_at IS NULL",
-        (method_id, user_id),
-    )
+    row = await sandbox.db.read(lambda conn: store.owned_method(conn, method_id, user_id))
     if row is None:
         raise TribbleError("NOT_FOUND", "Payment method not found", {"field": field, "paymentMethodId": method_id})
     return row
@@ -164,31 +161,16 @@ async def add_payment_method(caller: Principal, sandbox: SandboxDep, data: Payme
     now = sandbox.clock.time()
     user_id = caller.user.id
 
-    def run(conn: sqlite3.Connection) -> Any:
-        has_default = conn.execute(
-            "SELECT 1 FROM tribble_payment_methods WHERE user_id = ? AND is_default = 1 AND deleted_at IS NULL",
-            (user_id,),
-        ).fetchone()
-        make_default = data.is_default or has_default is None
-        if make_default:
-            conn.execute("UPDATE tribble_payment_methods SET is_default = 0 WHERE user_id = ?", (user_id,))
-        columns = ["id", "user_id", "is_default", "is_active", "created_at", *fields]
-        values = [method_id, user_id, int(make_default), 1, now, *fields.values()]
-        conn.execute(
-            f"INSERT INTO tribble_payment_methods ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-            values,
-        )
-        return conn.execute("SELECT * FROM tribble_payment_methods WHERE id = ?", (method_id,)).fetchone()
-
-    row = await sandbox.db.write(run)
+    row = await sandbox.db.write(
+        lambda conn: store.insert_method(conn, method_id, user_id, data.is_default, now, fields)
+    )
     return render(row, full=True, message=message)
 
 
 @get("/payment-methods", summary="List payment methods", tags=["tribble: payment methods"])
 async def list_payment_methods(caller: Principal, sandbox: SandboxDep, listing: ListQuery) -> PaymentMethodListOut:
-    rows = await sandbox.db.fetchall(
-        "SELECT * FROM tribble_payment_methods WHERE user_id = ? AND deleted_at IS NULL", (caller.user.id,)
-    )
+    user_id = caller.user.id
+    rows = await sandbox.db.read(lambda conn: store.methods_of_user(conn, user_id))
     page, total = apply(
         rows,
         listing,
@@ -219,21 +201,7 @@ async def delete_payment_method(
     now = sandbox.clock.time()
     user_id = caller.user.id
 
-    def run(conn: sqlite3.Connection) -> None:
-        conn.execute(
-            "UPDATE tribble_payment_methods SET deleted_at = ?, is_active = 0, is_default = 0 WHERE id = ?",
-            (now, row["id"]),
-        )
-        if row["is_default"]:
-            nxt = conn.execute(
-                "SELECT id FROM tribble_payment_methods WHERE user_id = ? AND deleted_at IS NULL"
-                " ORDER BY created_at DESC, id DESC LIMIT 1",
-                (user_id,),
-            ).fetchone()
-            if nxt is not None:
-                conn.execute("UPDATE tribble_payment_methods SET is_default = 1 WHERE id = ?", (nxt["id"],))
-
-    await sandbox.db.write(run)
+    await sandbox.db.write(lambda conn: store.delete_method(conn, row, user_id, now))
     return PaymentMethodDeletedOut(message="Payment method deleted successfully", payment_method_id=row["id"])
 
 

@@ -15,13 +15,22 @@ from app.core.clock import iso
 from app.core.errors import InsufficientFunds
 from app.core.ledger.models import Journal, Leg
 from app.platforms.tribble import events, merchants, risk
-from app.platforms.tribble.errors import TribbleError
+from app.platforms.tribble.errors import TribbleError, invalid
 from app.platforms.tribble.processor_status import fail_in, succeed_in
 from app.platforms.tribble.render import amount, wallet_id
 from app.platforms.tribble.schemas import FraudScoreBrief, TransactionCreatedOut
+from app.platforms.tribble.store import transactions as store
 from app.runtime import Sandbox
 
 CHARGE_KIND = "tribble.charge"
+
+
+def idempotency_key_of(header: str | None) -> str | None:
+    """The Idempotency-Key header, trimmed (None when absent or blank; at most 255 characters)."""
+    key = (header or "").strip() or None
+    if key is not None and len(key) > 255:
+        raise invalid("Idempotency-Key", "Idempotency-Key must be at most 255 characters")
+    return key
 
 
 def stored_response(row: Any, fingerprint: dict[str, Any]) -> Response[Any]:
@@ -56,19 +65,12 @@ def insert_row(conn: sqlite3.Connection, values: dict[str, Any], assessment: ris
         "risk_level": assessment.level,
         "decision": assessment.decision,
     }
-    cols = list(values)
-    conn.execute(
-        f"INSERT INTO tribble_transactions ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-        [values[c] for c in cols],
-    )
+    store.insert_transaction(conn, values)
 
 
 def remember_device(conn: sqlite3.Connection, user_id: int, device_id: str | None, now: float) -> None:
     if device_id:
-        conn.execute(
-            "INSERT OR IGNORE INTO tribble_devices (user_id, device_id, first_seen) VALUES (?, ?, ?)",
-            (user_id, device_id, now),
-        )
+        store.insert_device(conn, user_id, device_id, now)
 
 
 def to_builtins(value: Any) -> Any:
@@ -88,14 +90,36 @@ def error_body(sandbox: Sandbox, request: Request[Any, Any, Any], err: TribbleEr
 
 
 async def replay(sandbox: Sandbox, user_id: int, key: str | None, fingerprint: dict[str, Any]) -> Response[Any]:
-    row = await sandbox.db.fetchone(
-        "SELECT response FROM tribble_transactions WHERE customer_user_id = ? AND idempotency_key = ?", (user_id, key)
-    )
+    row = await sandbox.db.read(lambda conn: store.response_by_key(conn, user_id, key))
     if row is None:
         raise TribbleError(
             "CONFLICT", "A request with this Idempotency-Key is in progress", {"field": "Idempotency-Key"}
         )
     return stored_response(row, fingerprint)
+
+
+def insufficient_funds(wallet_account_id: int, exc: InsufficientFunds, minor: int, currency: str) -> TribbleError:
+    return TribbleError(
+        "INSUFFICIENT_FUNDS",
+        "Wallet has insufficient funds",
+        {
+            "walletId": wallet_id(wallet_account_id),
+            "available": amount(int(exc.details.get("available", 0)), currency),
+            "required": amount(minor, currency),
+            "currency": currency,
+        },
+    )
+
+
+def _wallet_payment_row(base: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **base,
+        "status": "SUCCESS",
+        "completed_at": base["created_at"],
+        "processor_status": "success",
+        "processor_message": "Transaction completed successfully",
+        "response": json.dumps(stored),
+    }
 
 
 async def pay_from_wallet(
@@ -123,14 +147,7 @@ async def pay_from_wallet(
     )
     stored = {"request": fingerprint, "status": 201, "body": to_builtins(out)}
     user_id = int(base["customer_user_id"])
-    row = {
-        **base,
-        "status": "SUCCESS",
-        "completed_at": now,
-        "processor_status": "success",
-        "processor_message": "Transaction completed successfully",
-        "response": json.dumps(stored),
-    }
+    row = _wallet_payment_row(base, stored)
     owner = merchant["owner_user_id"]
     # Logged in the posting's own write job (one commit per payment, not a second one for the
     # event), delivered to subscribers once that job has committed.
@@ -152,16 +169,7 @@ async def pay_from_wallet(
             on_posted=on_posted,
         )
     except InsufficientFunds as exc:
-        raise TribbleError(
-            "INSUFFICIENT_FUNDS",
-            "Wallet has insufficient funds",
-            {
-                "walletId": wallet_id(wallet_account_id),
-                "available": amount(int(exc.details.get("available", 0)), currency),
-                "required": amount(minor, currency),
-                "currency": currency,
-            },
-        ) from None
+        raise insufficient_funds(wallet_account_id, exc, minor, currency) from None
     except sqlite3.IntegrityError:
         return await replay(sandbox, user_id, key, fingerprint)
     if journal.replayed:
@@ -172,7 +180,7 @@ async def pay_from_wallet(
 
 async def settle_charge(sandbox: Sandbox, op: Any, outcome: Any) -> None:
     """The card processor simulator settled a card payment."""
-    row = await sandbox.db.fetchone("SELECT * FROM tribble_transactions WHERE id = ?", (op.ref,))
+    row = await sandbox.db.read(lambda conn: store.transaction_by_id(conn, op.ref))
     if row is None or row["status"] != "PROCESSING":
         return
     now = sandbox.clock.time()

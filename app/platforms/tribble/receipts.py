@@ -13,30 +13,18 @@ import hmac
 import json
 import secrets
 import sqlite3
-from typing import Annotated, Any
+from typing import Any
 
 from fpdf import FPDF
-from litestar import Request, Response, get, post
-from litestar.params import QueryParameter
 
 from app.core.clock import iso
-from app.core.identity.models import Principal
-from app.platforms.tribble.errors import TribbleError, invalid
 from app.platforms.tribble.render import amount, new_id, ts
-from app.platforms.tribble.schemas import Base, ReceiptGeneratedOut, ReceiptGenerateIn, ReceiptOut
-from app.registry import SandboxDep
+from app.platforms.tribble.store import receipts as store
 from app.runtime import Sandbox
 
 SECRET_KEY = "tribble.receipt_secret"
 RECEIPT_LIFETIME = 100 * 365 * 86400
 FORMATS = ("pdf", "json")
-GENERATE_FORMATS = ("email", "pdf", "json")
-
-
-class SigningKeyOut(Base):
-    algorithm: str
-    key: str
-    canonicalization: str
 
 
 async def load_secret(sandbox: Sandbox) -> str:
@@ -45,12 +33,7 @@ async def load_secret(sandbox: Sandbox) -> str:
         return cached
 
     def run(conn: sqlite3.Connection) -> str:
-        row = conn.execute("SELECT value FROM sandbox_state WHERE key = ?", (SECRET_KEY,)).fetchone()
-        if row is not None:
-            return str(row[0])
-        value = secrets.token_hex(32)
-        conn.execute("INSERT INTO sandbox_state (key, value) VALUES (?, ?)", (SECRET_KEY, value))
-        return value
+        return store.secret_in(conn, SECRET_KEY, secrets.token_hex(32))
 
     secret = str(await sandbox.db.write(run))
     sandbox.extras[SECRET_KEY] = secret
@@ -71,16 +54,14 @@ def receipt_url(base_url: str, receipt_id: str, fmt: str) -> str:
 
 async def ensure_receipt(sandbox: Sandbox, txn: Any) -> Any:
     """The transaction's receipt row, created (and signed) on first use."""
-    row = await sandbox.db.fetchone("SELECT * FROM tribble_receipts WHERE transaction_id = ?", (txn["id"],))
+    row = await sandbox.db.read(lambda conn: store.receipt_of_transaction(conn, txn["id"]))
     if row is not None:
         return row
     secret = await load_secret(sandbox)
     customer = await sandbox.identity.get_user(int(txn["customer_user_id"]))
     merchant = None
     if txn["merchant_id"]:
-        merchant = await sandbox.db.fetchone(
-            "SELECT business_name FROM tribble_merchants WHERE id = ?", (txn["merchant_id"],)
-        )
+        merchant = await sandbox.db.read(lambda conn: store.merchant_name(conn, txn["merchant_id"]))
     receipt_id = new_id("rcpt")
     now = sandbox.clock.time()
     payload = {
@@ -103,13 +84,10 @@ async def ensure_receipt(sandbox: Sandbox, txn: Any) -> Any:
     }
     signature = sign(secret, payload)
 
+    document = json.dumps(payload)
+
     def run(conn: sqlite3.Connection) -> Any:
-        conn.execute(
-            "INSERT OR IGNORE INTO tribble_receipts (id, transaction_id, payload, signature, created_at, expires_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (receipt_id, txn["id"], json.dumps(payload), signature, now, now + RECEIPT_LIFETIME),
-        )
-        return conn.execute("SELECT * FROM tribble_receipts WHERE transaction_id = ?", (txn["id"],)).fetchone()
+        return store.insert_receipt(conn, receipt_id, txn["id"], document, signature, now, now + RECEIPT_LIFETIME)
 
     return await sandbox.db.write(run)
 
@@ -145,121 +123,3 @@ def render_pdf(payload: dict[str, Any], signature: str) -> bytes:
     pdf.set_font("Courier", size=8)
     pdf.multi_cell(0, 5, text(f"Digital signature (HMAC-SHA256): {signature}"))
     return bytes(pdf.output())
-
-
-async def _receipt_for(sandbox: Sandbox, caller: Principal, transaction_id: str) -> Any:
-    from app.platforms.tribble.transactions import visible_transaction
-
-    txn = await visible_transaction(sandbox, caller, transaction_id)
-    if txn["status"] != "SUCCESS":
-        raise TribbleError(
-            "UNPROCESSABLE_ENTITY",
-            "A receipt is available once the transaction has succeeded",
-            {"transactionId": transaction_id, "status": txn["status"]},
-        )
-    return txn, await ensure_receipt(sandbox, txn)
-
-
-@get("/transactions/{transactionId:str}/receipt", summary="Receipt of a transaction", tags=["tribble: receipts"])
-async def get_receipt(
-    request: Request[Any, Any, Any],
-    caller: Principal,
-    sandbox: SandboxDep,
-    transactionId: str,
-    fmt: Annotated[str, QueryParameter(name="format", description="pdf or json")] = "pdf",
-) -> ReceiptOut:
-    if fmt not in FORMATS:
-        raise invalid("format", "format must be 'pdf' or 'json'")
-    txn, rec = await _receipt_for(sandbox, caller, transactionId)
-    return ReceiptOut(
-        receipt_id=rec["id"],
-        transaction_id=txn["id"],
-        format=fmt,
-        url=receipt_url(str(request.base_url).rstrip("/"), rec["id"], fmt),
-        digital_signature=rec["signature"],
-        created_at=iso(rec["created_at"]),
-        expires_at=iso(rec["expires_at"]),
-    )
-
-
-@post(
-    "/transactions/{transactionId:str}/receipt/generate",
-    status_code=201,
-    summary="Generate or send a receipt",
-    tags=["tribble: receipts"],
-)
-async def generate_receipt(
-    request: Request[Any, Any, Any],
-    caller: Principal,
-    sandbox: SandboxDep,
-    transactionId: str,
-    data: ReceiptGenerateIn,
-) -> ReceiptGeneratedOut:
-    if data.format not in GENERATE_FORMATS:
-        raise invalid("format", "format must be 'email', 'pdf' or 'json'")
-    txn, rec = await _receipt_for(sandbox, caller, transactionId)
-    base = str(request.base_url).rstrip("/")
-    now = sandbox.clock.time()
-    if data.format != "email":
-        return ReceiptGeneratedOut(
-            receipt_id=rec["id"],
-            format=data.format,
-            status="GENERATED",
-            recipient=None,
-            sent_at=iso(now),
-            message="Receipt generated successfully",
-            url=receipt_url(base, rec["id"], data.format),
-        )
-    recipient = (data.recipient or caller.user.email).strip()
-    if "@" not in recipient or " " in recipient or len(recipient) > 254:
-        raise invalid("recipient", "recipient must be an email address")
-    payload = json.loads(rec["payload"])
-    body = (
-        f"Receipt {rec['id']} for transaction {txn['id']}\n"
-        f"Amount: {payload['amount']:,.2f} {payload['currency']}\n"
-        f"Merchant: {payload.get('merchantName') or payload.get('merchantId')}\n"
-        f"PDF: {receipt_url(base, rec['id'], 'pdf')}\n"
-        f"Digital signature: {rec['signature']}\n"
-    )
-    await sandbox.identity.deliver(
-        "email", recipient, f"Your receipt {rec['id']}", body, purpose="tribble_receipt", user_id=caller.user.id
-    )
-    return ReceiptGeneratedOut(
-        receipt_id=rec["id"],
-        format="email",
-        status="SENT",
-        recipient=recipient,
-        sent_at=iso(now),
-        message="Receipt sent successfully",
-        url=receipt_url(base, rec["id"], "pdf"),
-    )
-
-
-@get("/receipts/signing-key", summary="Receipt signature key (sandbox extension)", tags=["tribble: receipts"])
-async def signing_key(caller: Principal, sandbox: SandboxDep) -> SigningKeyOut:
-    return SigningKeyOut(
-        algorithm="HMAC-SHA256",
-        key=await load_secret(sandbox),
-        canonicalization="JSON of the payload, keys sorted, separators ',' and ':', UTF-8",
-    )
-
-
-@get("/receipts/{receiptFile:str}", summary="Receipt document (PDF or JSON)", tags=["tribble: receipts"])
-async def receipt_file(sandbox: SandboxDep, receiptFile: str) -> Response[Any]:
-    name, _, ext = receiptFile.rpartition(".")
-    if ext not in FORMATS or not name:
-        raise TribbleError("NOT_FOUND", "Receipt not found")
-    rec = await sandbox.db.fetchone("SELECT * FROM tribble_receipts WHERE id = ?", (name,))
-    if rec is None or rec["expires_at"] <= sandbox.clock.time():
-        raise TribbleError("NOT_FOUND", "Receipt not found")
-    payload = json.loads(rec["payload"])
-    if ext == "json":
-        return Response({"payload": payload, "digitalSignature": rec["signature"], "algorithm": "HMAC-SHA256"})
-    return Response(
-        render_pdf(payload, rec["signature"]),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
-    )
-
-
-ROUTES = [get_receipt, generate_receipt, signing_key, receipt_file]

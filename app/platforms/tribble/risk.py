@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from app.core.identity.models import User
+from app.platforms.tribble.store import risk as store
 from app.runtime import Sandbox
 
 MODEL_VERSION = "1.2.1"
@@ -122,21 +123,11 @@ class History:
 
 
 def _history_in(conn: sqlite3.Connection, user: User, currency: str, now: float) -> History:
-    totals = conn.execute(
-        "SELECT payments, amount FROM tribble_risk_totals WHERE user_id = ? AND currency = ?", (user.id, currency)
-    ).fetchone()
-    last_hour = conn.execute(
-        "SELECT count(*) FROM tribble_transactions WHERE customer_user_id = ? AND created_at >= ?"
-        " AND created_at <= ? AND kind = 'payment'",
-        (user.id, now - 3600, now),
-    ).fetchone()[0]
+    totals = store.risk_totals_in(conn, user.id, currency)
+    last_hour = store.payments_between_in(conn, user.id, now - 3600, now)
     home = (user.country or "").upper()
     if not home:
-        row = conn.execute(
-            "SELECT country FROM tribble_risk_countries WHERE user_id = ? AND payments > 0"
-            " ORDER BY payments DESC, country LIMIT 1",
-            (user.id,),
-        ).fetchone()
+        row = store.usual_country_in(conn, user.id)
         home = row[0] if row else ""
     payments, total = (int(totals[0]), int(totals[1])) if totals else (0, 0)
     return History(payments, total, int(last_hour), home)
@@ -161,12 +152,7 @@ async def assess(
     if not device_id:
         score, why = 30, "No device fingerprint supplied"
     else:
-        seen = sandbox.db.peek(
-            lambda conn: conn.execute(
-                "SELECT first_seen FROM tribble_devices WHERE user_id = ? AND device_id = ? AND first_seen < ?",
-                (user.id, device_id, now),
-            ).fetchone()
-        )
+        seen = sandbox.db.peek(lambda conn: store.device_seen_in(conn, user.id, device_id, now))
         score, why = (5, "Known device") if seen else (80, "New device detected - first time from this device")
     factors.append(Factor("Device Mismatch", WEIGHTS["Device Mismatch"], score, why))
     score, why = _velocity_factor(history.last_hour)

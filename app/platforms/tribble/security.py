@@ -97,6 +97,60 @@ def _client_ip(scope: Scope, headers: Any) -> str:
     return str(client[0]) if client else "unknown"
 
 
+def _hit_windows(limiter: Any, key: str, tier: int) -> tuple[Any, Any]:
+    """Count one request in every window of the tier: (the hourly decision, the first refusal or None)."""
+    shown = None
+    denied = None
+    for window, limit in zip((1, 3600, 86400), TIER_LIMITS[tier], strict=True):
+        decision = limiter.hit(f"tribble:{window}", key, limit, window)
+        if window == 3600:
+            shown = decision
+        if not decision.allowed and denied is None:
+            denied = decision
+    return shown, denied
+
+
+def _rate_headers(report: Any) -> list[tuple[bytes, bytes]]:
+    return [
+        (b"x-ratelimit-limit", str(report.limit).encode()),
+        (b"x-ratelimit-remaining", str(max(0, report.remaining)).encode()),
+        (b"x-ratelimit-reset", str(int(math.ceil(report.reset_at))).encode()),
+    ]
+
+
+async def _send_rate_limited(
+    send: Send, scope: Scope, sandbox: Sandbox, denied: Any, tier: int, rate_headers: list[tuple[bytes, bytes]]
+) -> None:
+    """The documented 429 body, with Retry-After and the X-RateLimit-* headers of the exhausted window."""
+    now = sandbox.clock.time()
+    retry_after = max(1, int(math.ceil(denied.reset_at - now)))
+    body = msgspec.json.encode(
+        {
+            "statusCode": 429,
+            "errorCode": "RATE_LIMITED",
+            "message": "Too many requests. Please try again later.",
+            "retryAfter": retry_after,
+            "resetAt": iso(denied.reset_at),
+            "details": {"limit": denied.limit, "tier": tier},
+            "timestamp": iso(now),
+            "requestId": str((scope.get("state") or {}).get("request_id", "")),
+        }
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 429,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"retry-after", str(retry_after).encode()),
+                *rate_headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 def rate_limit_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -115,49 +169,12 @@ def rate_limit_middleware(app: ASGIApp) -> ASGIApp:
         else:
             tier = ANONYMOUS_TIER
             key = f"ip:{_client_ip(scope, headers)}"
-        shown = None
-        denied = None
-        for window, limit in zip((1, 3600, 86400), TIER_LIMITS[tier], strict=True):
-            decision = limiter.hit(f"tribble:{window}", key, limit, window)
-            if window == 3600:
-                shown = decision
-            if not decision.allowed and denied is None:
-                denied = decision
+        shown, denied = _hit_windows(limiter, key, tier)
         report = denied or shown
         assert report is not None
-        rate_headers = [
-            (b"x-ratelimit-limit", str(report.limit).encode()),
-            (b"x-ratelimit-remaining", str(max(0, report.remaining)).encode()),
-            (b"x-ratelimit-reset", str(int(math.ceil(report.reset_at))).encode()),
-        ]
+        rate_headers = _rate_headers(report)
         if denied is not None:
-            now = sandbox.clock.time()
-            retry_after = max(1, int(math.ceil(denied.reset_at - now)))
-            body = msgspec.json.encode(
-                {
-                    "statusCode": 429,
-                    "errorCode": "RATE_LIMITED",
-                    "message": "Too many requests. Please try again later.",
-                    "retryAfter": retry_after,
-                    "resetAt": iso(denied.reset_at),
-                    "details": {"limit": denied.limit, "tier": tier},
-                    "timestamp": iso(now),
-                    "requestId": str((scope.get("state") or {}).get("request_id", "")),
-                }
-            )
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 429,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode()),
-                        (b"retry-after", str(retry_after).encode()),
-                        *rate_headers,
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            await _send_rate_limited(send, scope, sandbox, denied, tier, rate_headers)
             return
 
         async def send_with_headers(message: Message) -> None:

@@ -19,6 +19,7 @@ from app.core.money import apply_rate
 from app.core.scheduler import Job
 from app.platforms.tribble import merchants
 from app.platforms.tribble.render import new_id
+from app.platforms.tribble.store import settlements as store
 from app.runtime import Sandbox
 
 SETTLEMENT_JOB = "tribble.merchant_settlement"
@@ -44,11 +45,7 @@ async def eligible(sandbox: Sandbox, merchant: Any, currency: str) -> tuple[int,
     settings = settings_of(merchant)
     account = await merchants.merchant_account(sandbox, merchant, currency)
     cutoff = sandbox.clock.time() - int(settings["holdPeriodDays"]) * 86400
-    row = await sandbox.db.fetchone(
-        "SELECT COALESCE(SUM(amount), 0) AS recent FROM tribble_transactions WHERE merchant_id = ? AND currency = ?"
-        " AND status = 'SUCCESS' AND completed_at > ?",
-        (merchant["id"], currency, cutoff),
-    )
+    row = await store.recent_volume(sandbox.db, merchant["id"], currency, cutoff)
     value = max(0, account.available - int(row["recent"] if row else 0))
     if value < int(settings["minimumAmount"]):
         return 0, 0
@@ -89,11 +86,7 @@ async def settle(sandbox: Sandbox, merchant_id: str, job_key: str) -> None:
             net: int = value - fee,
             charged: int = fee,
         ) -> None:
-            conn.execute(
-                "INSERT INTO tribble_settlements (id, merchant_id, currency, amount, fee, journal_id, settled_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (sid, merchant_id, cur, net, charged, journal.id, now),
-            )
+            store.insert_settlement_in(conn, sid, merchant_id, cur, net, charged, journal.id, now)
 
         try:
             await sandbox.ledger.post(
@@ -116,10 +109,7 @@ def install(sandbox: Sandbox) -> None:
 
     async def ensure_scheduled(box: Sandbox) -> None:
         """Approved merchants without a pending settlement job (seeded ones, say) get one."""
-        rows = await box.db.fetchall(
-            "SELECT * FROM tribble_merchants m WHERE kyc_status = 'APPROVED' AND NOT EXISTS (SELECT 1 FROM"
-            " scheduled_jobs j WHERE j.ref = 'tribble:settle:' || m.id AND j.status IN ('pending', 'running'))"
-        )
+        rows = await store.unscheduled_merchants(box.db)
         for merchant in rows:
             await schedule(box, merchant)
 

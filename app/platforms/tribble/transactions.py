@@ -12,16 +12,16 @@ import json
 import sqlite3
 from typing import Annotated, Any
 
-from litestar import Request, Response, get, post
-from litestar.params import HeaderParameter, QueryParameter
+from litestar import Request, Response, post
+from litestar.params import HeaderParameter
 
 from app.core.clock import iso
 from app.core.errors import DomainError
-from app.core.identity.models import Principal
+from app.core.identity.models import Principal, User
+from app.core.ledger.models import Account
 from app.core.money import parse_amount
 from app.platforms.tribble import events, kyc, merchants, payment_methods, payments, receipts, risk, wallets
 from app.platforms.tribble.errors import TribbleError, invalid, invalid_amount
-from app.platforms.tribble.pagination import ListQuery, apply
 from app.platforms.tribble.render import account_id_of_wallet, amount, new_id, ts, wallet_id
 from app.platforms.tribble.schemas import (
     FraudScoreBrief,
@@ -32,16 +32,16 @@ from app.platforms.tribble.schemas import (
     RiskFactor,
     TransactionCreatedOut,
     TransactionIn,
-    TransactionListOut,
     TransactionOut,
-    TransactionSummary,
 )
+from app.platforms.tribble.store import payment_methods as methods_store
+from app.platforms.tribble.store import transactions as store
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 
 
 async def get_transaction(sandbox: Sandbox, transaction_id: str) -> Any:
-    row = await sandbox.db.fetchone("SELECT * FROM tribble_transactions WHERE id = ?", (transaction_id,))
+    row = await sandbox.db.read(lambda conn: store.transaction_by_id(conn, transaction_id))
     if row is None:
         raise TribbleError("NOT_FOUND", "Transaction not found", {"transactionId": transaction_id})
     return row
@@ -53,9 +53,7 @@ async def visible_transaction(sandbox: Sandbox, caller: Principal, transaction_i
     if caller.user.is_admin or int(row["customer_user_id"]) == caller.user.id:
         return row
     if row["merchant_id"]:
-        merchant = await sandbox.db.fetchone(
-            "SELECT owner_user_id FROM tribble_merchants WHERE id = ?", (row["merchant_id"],)
-        )
+        merchant = await sandbox.db.read(lambda conn: store.merchant_owner(conn, row["merchant_id"]))
         if merchant is not None and int(merchant["owner_user_id"]) == caller.user.id:
             return row
     raise TribbleError("NOT_FOUND", "Transaction not found", {"transactionId": transaction_id})
@@ -77,53 +75,34 @@ def _request_fingerprint(data: TransactionIn, minor: int, currency: str) -> dict
     }
 
 
-@post("/transactions", status_code=201, summary="Create a payment to a merchant", tags=["tribble: transactions"])
-async def create_transaction(
-    request: Request[Any, Any, Any],
-    caller: Principal,
-    sandbox: SandboxDep,
-    data: TransactionIn,
-    idempotency_key: Annotated[
-        str | None, HeaderParameter(name="Idempotency-Key", description="Retry-safe key", required=False)
-    ] = None,
-) -> Response[TransactionCreatedOut]:
-    currency = wallets.normalize(data.currency)
-    try:
-        minor = parse_amount(data.amount, currency)
-    except DomainError as exc:
-        raise invalid_amount("amount", exc) from None
+async def _customer_of(sandbox: Sandbox, caller: Principal, customer_id: str | None) -> User:
+    """The paying customer: the caller, or (admins only) the user ``customerId`` names."""
     user = caller.user
-    if data.customer_id is not None and data.customer_id != user.uuid and not user.is_admin:
+    if customer_id is not None and customer_id != user.uuid and not user.is_admin:
         raise TribbleError("FORBIDDEN", "customerId must be the authenticated user", {"field": "customerId"})
-    if data.customer_id is not None and data.customer_id != user.uuid:
-        customer = await sandbox.identity.by_uuid(data.customer_id)
+    if customer_id is not None and customer_id != user.uuid:
+        customer = await sandbox.identity.by_uuid(customer_id)
         if customer is None:
             raise TribbleError("NOT_FOUND", "Customer not found", {"field": "customerId"})
         user = customer
-    key = (idempotency_key or "").strip() or None
-    if key is not None and len(key) > 255:
-        raise invalid("Idempotency-Key", "Idempotency-Key must be at most 255 characters")
-    fingerprint = _request_fingerprint(data, minor, currency)
-    if key is not None:
-        existing = sandbox.db.lookup(
-            "SELECT response FROM tribble_transactions WHERE customer_user_id = ? AND idempotency_key = ?",
-            (user.id, key),
-        )
-        if existing is not None:
-            return payments.stored_response(existing, fingerprint)
-    if len(data.description) > 500:
-        raise invalid("description", "description must be at most 500 characters")
-    merchant = await merchants.get_merchant(sandbox, data.merchant_id)
+    return user
+
+
+async def _active_merchant(sandbox: Sandbox, merchant_id: str) -> Any:
+    merchant = await merchants.get_merchant(sandbox, merchant_id)
     if merchant["kyc_status"] != "APPROVED":
         raise TribbleError(
             "MERCHANT_INACTIVE",
             "Merchant account is not active",
             {"merchantId": merchant["id"], "kycStatus": merchant["kyc_status"]},
         )
-    # Payment source: the wallet in the payment's currency, or a card.
-    method = None
-    wallet = None
-    pm_ref = data.payment_method_id
+    return merchant
+
+
+async def _payment_source(
+    sandbox: Sandbox, caller: Principal, user: User, pm_ref: str | None, currency: str
+) -> tuple[Account | None, Any]:
+    """(wallet, None) for the wallet in the payment's currency, (None, card row) for a card."""
     if pm_ref is None or pm_ref == "wallet" or account_id_of_wallet(pm_ref) is not None:
         if pm_ref is not None and pm_ref != "wallet":
             wallet = await wallets.owned_wallet(sandbox, caller, pm_ref, "paymentMethodId")
@@ -135,23 +114,40 @@ async def create_transaction(
             wallet = await wallets.wallet_in_currency(sandbox, user.id, currency)
         if wallet is None:
             raise TribbleError("UNPROCESSABLE_ENTITY", f"No {currency} wallet", {"field": "currency"})
-    else:
-        method = await payment_methods.owned_method(sandbox, user.id, pm_ref)
-        if method["type"] != "card":
-            raise TribbleError(
-                "UNPROCESSABLE_ENTITY",
-                "Payments are made from the wallet or a card",
-                {"field": "paymentMethodId", "message": "Bank accounts cannot pay merchants directly"},
-            )
-        payment_methods.ensure_usable(sandbox, method)
-    await kyc.check_limits(sandbox, user.id, user.kyc_tier, minor, currency)
+        return wallet, None
+    method = await payment_methods.owned_method(sandbox, user.id, pm_ref)
+    if method["type"] != "card":
+        raise TribbleError(
+            "UNPROCESSABLE_ENTITY",
+            "Payments are made from the wallet or a card",
+            {"field": "paymentMethodId", "message": "Bank accounts cannot pay merchants directly"},
+        )
+    payment_methods.ensure_usable(sandbox, method)
+    return None, method
+
+
+def _client_context(request: Request[Any, Any, Any]) -> tuple[str | None, str | None, str | None]:
+    """(device id, client IP, country) the fraud engine scores."""
     device_id = (request.headers.get("x-device-id") or "").strip()[:200] or None
-    ip = _client_ip(request)
     country = (request.headers.get("x-country") or "").strip()[:2] or None
-    assessment = await risk.assess(sandbox, user, minor, currency, device_id=device_id, ip=ip, country=country)
-    now = sandbox.clock.time()
-    txn_id = new_id("txn")
-    base: dict[str, Any] = {
+    return device_id, _client_ip(request), country
+
+
+def _base_row(
+    txn_id: str,
+    user: User,
+    merchant: Any,
+    wallet: Account | None,
+    method: Any,
+    data: TransactionIn,
+    minor: int,
+    currency: str,
+    context: tuple[str | None, str | None, str | None],
+    key: str | None,
+    now: float,
+) -> dict[str, Any]:
+    device_id, ip, country = context
+    return {
         "id": txn_id,
         "kind": "payment",
         "customer_user_id": user.id,
@@ -168,27 +164,47 @@ async def create_transaction(
         "idempotency_key": key,
         "created_at": now,
     }
-    if assessment.blocks:
-        err = TribbleError(
-            "FRAUD_BLOCK",
-            "Transaction blocked by fraud detection",
-            {
-                "transactionId": txn_id,
-                "riskScore": assessment.score,
-                "riskLevel": assessment.level,
-                "decision": assessment.decision,
-            },
-        )
-        body = payments.error_body(sandbox, request, err)
-        await payments.record_blocked(sandbox, base, assessment, {"request": fingerprint, "status": 403, "body": body})
-        await events.risk_alert(sandbox, txn_id, user.id, assessment.score, assessment.level, assessment.decision)
-        return Response(body, status_code=403)
-    brief = FraudScoreBrief(score=assessment.score, risk_level=assessment.level, decision=assessment.decision)
-    if wallet is not None:
-        return await payments.pay_from_wallet(
-            sandbox, base, wallet.id, merchant, assessment, brief, fingerprint, minor, key
-        )
-    assert method is not None
+
+
+async def _blocked(
+    sandbox: Sandbox,
+    request: Request[Any, Any, Any],
+    base: dict[str, Any],
+    assessment: risk.Assessment,
+    fingerprint: dict[str, Any],
+) -> Response[Any]:
+    """FRAUD_BLOCK: the payment is stored BLOCKED (the answer a retry gets) and a risk alert goes out."""
+    txn_id = base["id"]
+    err = TribbleError(
+        "FRAUD_BLOCK",
+        "Transaction blocked by fraud detection",
+        {
+            "transactionId": txn_id,
+            "riskScore": assessment.score,
+            "riskLevel": assessment.level,
+            "decision": assessment.decision,
+        },
+    )
+    body = payments.error_body(sandbox, request, err)
+    await payments.record_blocked(sandbox, base, assessment, {"request": fingerprint, "status": 403, "body": body})
+    user_id = int(base["customer_user_id"])
+    await events.risk_alert(sandbox, txn_id, user_id, assessment.score, assessment.level, assessment.decision)
+    return Response(body, status_code=403)
+
+
+async def _pay_by_card(
+    sandbox: Sandbox,
+    base: dict[str, Any],
+    method: Any,
+    merchant: Any,
+    assessment: risk.Assessment,
+    brief: FraudScoreBrief,
+    fingerprint: dict[str, Any],
+    key: str | None,
+) -> Response[Any]:
+    """Store the payment PROCESSING and start the card charge the card simulator settles."""
+    txn_id, minor, currency, now = base["id"], int(base["amount"]), base["currency"], base["created_at"]
+    user_id = int(base["customer_user_id"])
     charge_id = new_id("charge")
     out = TransactionCreatedOut(
         transaction_id=txn_id,
@@ -200,31 +216,28 @@ async def create_transaction(
         processor_charge_id=charge_id,
     )
     stored = {"request": fingerprint, "status": 201, "body": payments.to_builtins(out)}
+    row = {
+        **base,
+        "status": "PROCESSING",
+        "processor_charge_id": charge_id,
+        "processor_status": "pending",
+        "response": json.dumps(stored),
+    }
 
     def run(conn: sqlite3.Connection) -> None:
-        payments.insert_row(
-            conn,
-            {
-                **base,
-                "status": "PROCESSING",
-                "processor_charge_id": charge_id,
-                "processor_status": "pending",
-                "response": json.dumps(stored),
-            },
-            assessment,
-        )
-        payments.remember_device(conn, user.id, device_id, now)
+        payments.insert_row(conn, row, assessment)
+        payments.remember_device(conn, user_id, base["device_id"], now)
 
     try:
         await sandbox.db.write(run)
     except sqlite3.IntegrityError:
-        return await payments.replay(sandbox, user.id, key, fingerprint)
+        return await payments.replay(sandbox, user_id, key, fingerprint)
     try:
         plan = await sandbox.simulators.operations.start(
             payments.CHARGE_KIND,
             txn_id,
             simulator="card",
-            user_id=user.id,
+            user_id=user_id,
             amount=minor,
             currency=currency,
             inputs={"card_token": method["card_token"], "amount": minor, "card_last4": method["last4"]},
@@ -237,14 +250,54 @@ async def create_transaction(
     return Response(out, status_code=201, headers=headers)
 
 
+@post("/transactions", status_code=201, summary="Create a payment to a merchant", tags=["tribble: transactions"])
+async def create_transaction(
+    request: Request[Any, Any, Any],
+    caller: Principal,
+    sandbox: SandboxDep,
+    data: TransactionIn,
+    idempotency_key: Annotated[
+        str | None, HeaderParameter(name="Idempotency-Key", description="Retry-safe key", required=False)
+    ] = None,
+) -> Response[TransactionCreatedOut]:
+    currency = wallets.normalize(data.currency)
+    try:
+        minor = parse_amount(data.amount, currency)
+    except DomainError as exc:
+        raise invalid_amount("amount", exc) from None
+    user = await _customer_of(sandbox, caller, data.customer_id)
+    key = payments.idempotency_key_of(idempotency_key)
+    fingerprint = _request_fingerprint(data, minor, currency)
+    if key is not None:
+        existing = store.lookup_response_by_key(sandbox.db, user.id, key)
+        if existing is not None:
+            return payments.stored_response(existing, fingerprint)
+    if len(data.description) > 500:
+        raise invalid("description", "description must be at most 500 characters")
+    merchant = await _active_merchant(sandbox, data.merchant_id)
+    wallet, method = await _payment_source(sandbox, caller, user, data.payment_method_id, currency)
+    await kyc.check_limits(sandbox, user.id, user.kyc_tier, minor, currency)
+    context = _client_context(request)
+    device_id, ip, country = context
+    assessment = await risk.assess(sandbox, user, minor, currency, device_id=device_id, ip=ip, country=country)
+    now = sandbox.clock.time()
+    base = _base_row(new_id("txn"), user, merchant, wallet, method, data, minor, currency, context, key, now)
+    if assessment.blocks:
+        return await _blocked(sandbox, request, base, assessment, fingerprint)
+    brief = FraudScoreBrief(score=assessment.score, risk_level=assessment.level, decision=assessment.decision)
+    if wallet is not None:
+        return await payments.pay_from_wallet(
+            sandbox, base, wallet.id, merchant, assessment, brief, fingerprint, minor, key
+        )
+    return await _pay_by_card(sandbox, base, method, merchant, assessment, brief, fingerprint, key)
+
+
 async def payment_method_brief(sandbox: Sandbox, row: Any) -> PaymentMethodBrief:
     if row["wallet_account_id"] is not None and row["kind"] == "payment":
         return PaymentMethodBrief(type="wallet", wallet_id=wallet_id(int(row["wallet_account_id"])))
     pm = None
     if row["payment_method_id"]:
-        pm = await sandbox.db.fetchone(
-            "SELECT * FROM tribble_payment_methods WHERE id = ?", (row["payment_method_id"],)
-        )
+        pm = await sandbox.db.read(lambda conn: methods_store.method_by_id(conn, row["payment_method_id"]))
     if pm is None:
         return PaymentMethodBrief(type="card")
     if pm["type"] == "card":
@@ -306,64 +359,4 @@ def base_url_of(request: Request[Any, Any, Any]) -> str:
     return str(request.base_url).rstrip("/")
 
 
-@get("/transactions/{transactionId:str}", summary="Transaction details", tags=["tribble: transactions"])
-async def get_transaction_route(
-    request: Request[Any, Any, Any],
-    caller: Principal,
-    sandbox: SandboxDep,
-    transactionId: str,
-) -> TransactionOut:
-    row = await visible_transaction(sandbox, caller, transactionId)
-    return await render_transaction(sandbox, row, base_url_of(request))
-
-
-@get("/transactions", summary="List transactions", tags=["tribble: transactions"])
-async def list_transactions(
-    caller: Principal,
-    sandbox: SandboxDep,
-    listing: ListQuery,
-    merchant_id: Annotated[str | None, QueryParameter(name="merchantId", description="A merchant you own")] = None,
-    type_: Annotated[str | None, QueryParameter(name="type", description="PAYMENT or FUND")] = None,
-) -> TransactionListOut:
-    if merchant_id:
-        merchant = await merchants.get_merchant(sandbox, merchant_id)
-        merchants.ensure_merchant_access(caller, merchant)
-        rows = await sandbox.db.fetchall("SELECT * FROM tribble_transactions WHERE merchant_id = ?", (merchant_id,))
-    else:
-        rows = await sandbox.db.fetchall(
-            "SELECT * FROM tribble_transactions WHERE customer_user_id = ?", (caller.user.id,)
-        )
-    if type_:
-        rows = [r for r in rows if r["kind"].upper() == type_.upper()]
-    page, total = apply(
-        rows,
-        listing,
-        status=lambda r: r["status"],
-        created=lambda r: r["created_at"],
-        text=lambda r: (r["id"], r["description"], r["merchant_id"], r["metadata"], r["currency"]),
-        sort_keys={
-            "createdAt": lambda r: r["created_at"],
-            "amount": lambda r: r["amount"],
-            "status": lambda r: r["status"],
-            "completedAt": lambda r: r["completed_at"],
-        },
-    )
-    return TransactionListOut(
-        transactions=[
-            TransactionSummary(
-                transaction_id=r["id"],
-                type=r["kind"].upper(),
-                amount=amount(int(r["amount"]), r["currency"]),
-                currency=r["currency"],
-                merchant_id=r["merchant_id"],
-                status=r["status"],
-                description=r["description"],
-                created_at=iso(r["created_at"]),
-            )
-            for r in page
-        ],
-        pagination=listing.page(total),
-    )
-
-
-ROUTES = [create_transaction, get_transaction_route, list_transactions]
+ROUTES = [create_transaction]

@@ -1,13 +1,9 @@
-"""Wallets: the user's ledger wallet accounts (list, get, fund from a card)."""
+"""Wallets: the user's ledger wallet accounts (open, find, render), the funding checks and charge, settlement."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from typing import Annotated, Any
-
-from litestar import Response, get, post
-from litestar.params import HeaderParameter, QueryParameter
+from typing import Any
 
 from app.core.clock import iso
 from app.core.errors import DomainError
@@ -15,13 +11,12 @@ from app.core.identity.models import Principal
 from app.core.ledger.models import Account, Journal, Leg
 from app.core.ledger.statements import last_entry_in
 from app.core.money import normalize_currency, parse_amount
-from app.platforms.tribble import events, payment_methods, payments
+from app.platforms.tribble import events, payment_methods
 from app.platforms.tribble.errors import TribbleError, invalid, invalid_amount
-from app.platforms.tribble.pagination import ListQuery, apply
 from app.platforms.tribble.processor_status import fail_in, succeed_in
-from app.platforms.tribble.render import account_id_of_wallet, amount, new_id, wallet_id
-from app.platforms.tribble.schemas import FundIn, FundOut, LastTransaction, WalletListOut, WalletOut, WalletSummary
-from app.registry import SandboxDep
+from app.platforms.tribble.render import account_id_of_wallet, amount, wallet_id
+from app.platforms.tribble.schemas import FundIn, LastTransaction, WalletOut
+from app.platforms.tribble.store import transactions as store
 from app.runtime import Sandbox
 
 WALLET_PURPOSE = "ACCOUNT_PURPOSE_WALLET"
@@ -73,12 +68,7 @@ def _last_transaction_in(conn: sqlite3.Connection, account_id: int) -> LastTrans
     entry = last_entry_in(conn, account_id)
     if entry is None:
         return None
-    row = conn.execute(
-        "SELECT id FROM tribble_transactions WHERE journal_id = ?1 UNION ALL"
-        " SELECT id FROM tribble_topups WHERE journal_id = ?1 UNION ALL"
-        " SELECT id FROM tribble_refunds WHERE journal_id = ?1 LIMIT 1",
-        (entry.journal_id,),
-    ).fetchone()
+    row = store.record_of_journal(conn, entry.journal_id)
     return LastTransaction(
         transaction_id=row[0] if row else entry.receipt_code,
         amount=amount(entry.amount, entry.currency),
@@ -100,61 +90,8 @@ async def render_wallet(sandbox: Sandbox, account: Account, owner_uuid: str) -> 
     )
 
 
-@get("/wallets", summary="List the caller's wallets", tags=["tribble: wallets"])
-async def list_wallets(
-    caller: Principal,
-    sandbox: SandboxDep,
-    listing: ListQuery,
-    currency: Annotated[str | None, QueryParameter(name="currency", description="Filter by currency")] = None,
-) -> WalletListOut:
-    accounts = await user_wallets(sandbox, caller.user.id)
-    if currency:
-        accounts = [a for a in accounts if a.currency == currency.strip().upper()]
-    page, total = apply(
-        accounts,
-        listing,
-        status=wallet_status,
-        created=lambda a: a.created_at,
-        text=lambda a: (a.currency, wallet_id(a.id), a.label),
-        sort_keys={
-            "createdAt": lambda a: a.created_at,
-            "balance": lambda a: a.balance,
-            "currency": lambda a: a.currency,
-        },
-    )
-    return WalletListOut(
-        wallets=[
-            WalletSummary(
-                wallet_id=wallet_id(a.id),
-                currency=a.currency,
-                balance=amount(a.balance, a.currency),
-                status=wallet_status(a),
-            )
-            for a in page
-        ],
-        pagination=listing.page(total),
-    )
-
-
-@get("/wallets/{walletId:str}", summary="Wallet balance and details", tags=["tribble: wallets"])
-async def get_wallet(caller: Principal, sandbox: SandboxDep, walletId: str) -> WalletOut:
-    account = await owned_wallet(sandbox, caller, walletId)
-    owner = caller.user
-    if account.owner_id != caller.user.id:
-        found = await sandbox.identity.get_user(int(account.owner_id or 0))
-        owner = found or owner
-    return await render_wallet(sandbox, account, owner.uuid)
-
-
-@post("/wallets/fund", status_code=201, summary="Fund a wallet from a card", tags=["tribble: wallets"])
-async def fund_wallet(
-    caller: Principal,
-    sandbox: SandboxDep,
-    data: FundIn,
-    idempotency_key: Annotated[
-        str | None, HeaderParameter(name="Idempotency-Key", description="Retry-safe key", required=False)
-    ] = None,
-) -> Response[FundOut]:
+async def fundable(sandbox: Sandbox, caller: Principal, data: FundIn) -> tuple[Account, int, Any]:
+    """(the caller's active wallet, the amount in minor units, the usable card) of a funding request."""
     account = await owned_wallet(sandbox, caller, data.wallet_id)
     if account.owner_id != caller.user.id:
         raise TribbleError("FORBIDDEN", "Only the wallet owner can fund it")
@@ -172,66 +109,19 @@ async def fund_wallet(
             {"field": "paymentMethodId", "message": "Only card payment methods can fund a wallet"},
         )
     payment_methods.ensure_usable(sandbox, method)
-    # Idempotency-Key: a retry answers the first response and starts no second charge.
-    key = (idempotency_key or "").strip() or None
-    if key is not None and len(key) > 255:
-        raise invalid("Idempotency-Key", "Idempotency-Key must be at most 255 characters")
-    fingerprint = {"walletId": data.wallet_id, "amount": minor, "paymentMethodId": data.payment_method_id}
-    if key is not None:
-        existing = await sandbox.db.fetchone(
-            "SELECT response FROM tribble_transactions WHERE customer_user_id = ? AND idempotency_key = ?",
-            (caller.user.id, key),
-        )
-        if existing is not None:
-            return payments.stored_response(existing, fingerprint)
-    fee = (await sandbox.ledger.fees.quote("tribble", "fund", account.currency, minor)).fee
-    now = sandbox.clock.time()
-    txn_id = new_id("txn-fund")
-    charge_id = new_id("charge")
+    return account, minor, method
 
-    body = FundOut(
-        transaction_id=txn_id,
-        wallet_id=wallet_id(account.id),
-        amount=amount(minor, account.currency),
-        status="PROCESSING",
-        transaction_fee=amount(fee, account.currency),
-        total_amount=amount(minor + fee, account.currency),
-        new_balance=amount(account.balance + minor, account.currency),
-        created_at=iso(now),
-    )
-    stored = {"request": fingerprint, "status": 201, "body": payments.to_builtins(body)}
 
-    def insert(conn: sqlite3.Connection) -> None:
-        conn.execute(
-            "INSERT INTO tribble_transactions (id, kind, customer_user_id, wallet_account_id, payment_method_id,"
-            " amount, fee, currency, status, description, processor_charge_id, processor_status, created_at,"
-            " idempotency_key, response)"
-            " VALUES (?, 'fund', ?, ?, ?, ?, ?, ?, 'PROCESSING', 'Wallet funding', ?, 'pending', ?, ?, ?)",
-            (
-                txn_id,
-                caller.user.id,
-                account.id,
-                method["id"],
-                minor,
-                fee,
-                account.currency,
-                charge_id,
-                now,
-                key,
-                json.dumps(stored),
-            ),
-        )
-
-    try:
-        await sandbox.db.write(insert)
-    except sqlite3.IntegrityError:  # the same key raced in: answer what the first request answered
-        return await payments.replay(sandbox, caller.user.id, key, fingerprint)
+async def start_fund_charge(
+    sandbox: Sandbox, user_id: int, txn_id: str, account: Account, method: Any, minor: int, fee: int
+) -> dict[str, str]:
+    """Start the card charge of a funding (amount + fee); the X-Sandbox-Explain header of its plan."""
     try:
         plan = await sandbox.simulators.operations.start(
             FUND_KIND,
             txn_id,
             simulator="card",
-            user_id=caller.user.id,
+            user_id=user_id,
             amount=minor + fee,
             currency=account.currency,
             inputs={"card_token": method["card_token"], "amount": minor + fee, "card_last4": method["last4"]},
@@ -240,8 +130,7 @@ async def fund_wallet(
     except Exception:
         await mark_failed(sandbox, txn_id, "Card processor unavailable")
         raise
-    headers = {"X-Sandbox-Explain": plan.explain} if plan.explain else {}
-    return Response(body, status_code=201, headers=headers)
+    return {"X-Sandbox-Explain": plan.explain} if plan.explain else {}
 
 
 async def mark_failed(sandbox: Sandbox, txn_id: str, message: str) -> None:
@@ -252,7 +141,7 @@ async def mark_failed(sandbox: Sandbox, txn_id: str, message: str) -> None:
 
 async def settle_fund(sandbox: Sandbox, op: Any, outcome: Any) -> None:
     """Card processor simulator settled a wallet funding: credit the wallet and the fee account."""
-    row = await sandbox.db.fetchone("SELECT * FROM tribble_transactions WHERE id = ?", (op.ref,))
+    row = await sandbox.db.read(lambda conn: store.transaction_by_id(conn, op.ref))
     if row is None or row["status"] not in ("PROCESSING",):
         return
     now = sandbox.clock.time()
@@ -287,6 +176,3 @@ def normalize(currency: str) -> str:
         return normalize_currency(currency)
     except DomainError:
         raise invalid("currency", f"Unsupported currency: {currency}") from None
-
-
-ROUTES = [list_wallets, get_wallet, fund_wallet]

@@ -3,13 +3,15 @@
 Blank or missing header -> 401 ``Unauthorized``; an expired token -> 498 ``Token has expired``;
 any other invalid token (bad signature, revoked, deleted user, ``alg: none``) -> 403
 ``"<operation> request requires user authentication"`` (``find`` on ``/contact``, as documented).
+``GuardedController`` is the base of every T-Wallet controller: the guard, the ``user`` dependency
+and the OpenAPI tag.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request
+from litestar import Controller, Request
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
@@ -54,3 +56,11 @@ async def provide_user(request: Request[Any, Any, Any], sandbox: SandboxDep) -> 
     """
     user: User = request.scope[_SCOPE_USER]
     return user
+
+
+class GuardedController(Controller):
+    """A T-Wallet controller: every route behind ``require_token``, with the caller as ``user``."""
+
+    guards = [require_token]
+    dependencies = {"user": provide_user}
+    tags = ["T-Wallet"]

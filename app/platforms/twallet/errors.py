@@ -6,6 +6,17 @@ routes name their own operation) for an invalid token, 498 ``"Token has expired"
 error uses the send response's envelope ``{"code": <status>, "msg": ["<message>"]}``: HTTP 400
 ``record not found`` for a wrong account, asset or profile; 400 for invalid input; 404 for an
 unknown contact phone or path.
+
+This module is also the one source of the OpenAPI error responses (``CATALOGUE``, read by
+``app/openapi_finish.py``). Statuses of an operation:
+
+- every route sits behind ``auth.require_token``: 401 ``Unauthorized`` (blank header) and 498
+  ``Token has expired`` as text/plain, 403 as text/plain for an invalid token or as
+  ``{"code": 403, "msg": [...]}`` for a locked or suspended account;
+- 400 ``{"code": 400, "msg": [...]}`` for invalid input, and for a path naming something that is
+  not the caller's (``record not found``: the guide answers 400, not 404);
+- what the handler raises itself: ``RAISES`` (404 for an unknown phone, 409 for a reused
+  Idempotency-Key).
 """
 
 from __future__ import annotations
@@ -21,6 +32,7 @@ from litestar.exceptions import (
 )
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from app import openapi_errors as oe
 from app.core.errors import (
     AccountUnavailable,
     Conflict,
@@ -107,3 +119,60 @@ def error_response(request: Request[Any, Any, Any], exc: Exception) -> Response[
         return Response({"code": exc.status_code, "msg": [str(exc.detail)]}, status_code=exc.status_code)
     log.exception("unhandled T-Wallet error on %s %s", request.method, request.url.path, exc_info=exc)
     return Response({"code": 500, "msg": ["internal error"]}, status_code=HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+# --- the OpenAPI error responses -------------------------------------------------------------
+
+ENVELOPE = "TWalletError"
+COMPONENTS: dict[str, dict[str, Any]] = {
+    ENVELOPE: oe.object_schema(
+        "A T-Wallet error other than the plain-text authentication answers.",
+        ["code", "msg"],
+        {
+            "code": {"type": "integer", "description": "the HTTP status"},
+            "msg": {"type": "array", "items": {"type": "string"}},
+        },
+    )
+}
+PLAIN_TEXT: dict[str, Any] = {"text/plain": {"schema": {"type": "string"}}}
+
+# operationId -> status -> messages its handler raises beyond the derived ones.
+RAISES: dict[str, dict[int, tuple[str, ...]]] = {
+    "twalletSendToProfile": {
+        400: (RECORD_NOT_FOUND,),
+        409: ("Idempotency-Key was used with different parameters",),
+    },
+    "twalletSaveContact": {400: (RECORD_NOT_FOUND,)},
+    "twalletFindContact": {404: (RECORD_NOT_FOUND,)},
+}
+# What ``auth.require_token`` answers.
+AUTHENTICATION: dict[int, tuple[str, ...]] = {
+    401: (UNAUTHORIZED_BODY,),
+    403: ("<operation> request requires user authentication", "account is locked"),
+    TOKEN_EXPIRED_STATUS: (TOKEN_EXPIRED_BODY,),
+}
+STATUSES = oe.StatusRules(
+    rules=(
+        (oe.guarded_by("require_token"), AUTHENTICATION),
+        (oe.validated, {400: ("invalid input",)}),
+        (oe.names_resource, {400: (RECORD_NOT_FOUND,)}),
+    ),
+    raises=RAISES,
+)
+
+
+def body(status: int) -> dict[str, Any]:
+    if status in (401, TOKEN_EXPIRED_STATUS):
+        return dict(PLAIN_TEXT)
+    if status == 403:
+        return {**PLAIN_TEXT, **oe.json_body(ENVELOPE)}
+    return oe.json_body(ENVELOPE)
+
+
+CATALOGUE = oe.ErrorCatalogue(
+    platform="twallet",
+    components=COMPONENTS,
+    statuses=STATUSES,
+    envelope=ENVELOPE,
+    bodies=body,
+)

@@ -9,7 +9,7 @@ import msgspec
 from app.core import fixture_kinds
 from app.core.fixture_kinds import Built, Declared, FixtureKind, Issue, Ref
 from app.platforms.twallet import contacts
-from app.platforms.twallet.routes import MAX_NAME
+from app.platforms.twallet.contacts import MAX_NAME
 
 if TYPE_CHECKING:
     from app.runtime import Sandbox

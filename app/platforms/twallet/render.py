@@ -17,6 +17,16 @@ TYPE_ALL = 3
 TRANSACTION_TYPES = {TYPE_SENT: "sent", TYPE_RECEIVED: "received", TYPE_ALL: "all"}
 
 
+def accepted() -> s.CodeMsg:
+    """``{"code": 200, "msg": []}``: the answer of an accepted write."""
+    return s.CodeMsg(code=200, msg=[])
+
+
+def underfunded() -> s.CodeMsg:
+    """``{"code": 601, "msg": ["op_underfunded"]}`` (HTTP 200): a send the available balance does not cover."""
+    return s.CodeMsg(code=601, msg=["op_underfunded"])
+
+
 def phone_digits(phone: str | None) -> str | None:
     return None if phone is None else phone.lstrip("+")
 

@@ -6,6 +6,9 @@ posts the hold as a ledger transfer (sender -> recipient, fee -> the fees accoun
 idempotency key derived from the send, and marks the row ``completed`` in the same savepoint;
 if the posting is refused (e.g. the recipient's wallet got locked) the hold is voided and the
 send is ``failed``. An ``Idempotency-Key`` header makes a retry return the first send.
+
+``order_for`` checks a request's accounts, recipient, notes and amount (in the order T-Wallet
+answers them) and quotes the fee: the ``SendOrder`` that ``accept_send`` then holds.
 """
 
 from __future__ import annotations
@@ -14,17 +17,24 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from app.core.errors import DomainError, IdempotencyMismatch, InsufficientFunds
+from app.core.errors import DomainError, IdempotencyMismatch, InsufficientFunds, ValidationFailed
 from app.core.identity.models import User
 from app.core.ledger.accounts import open_account_in, system_account_in
 from app.core.ledger.holds import place_hold_in, post_hold_in, void_hold_in
 from app.core.ledger.models import Journal, Leg
+from app.core.money import parse_amount
 from app.core.scheduler import Job, schedule_in
+from app.platforms.twallet import schemas as s
+from app.platforms.twallet import store
+from app.platforms.twallet.errors import TWalletError, record_not_found
 from app.runtime import Sandbox
+from app.wording import invalid_amount_message
 
 SETTLE_JOB = "twallet.settle_send"
 SETTLE_SECONDS = 2.0
 WALLET = "ACCOUNT_PURPOSE_WALLET"
+MAX_NOTES = 500
+MAX_IDEMPOTENCY_KEY = 255
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,61 @@ class SendOutcome:
     replayed: bool = False
 
 
+async def _wallet(sandbox: Sandbox, user: User, asset_key: str) -> int | None:
+    for account in await sandbox.ledger.accounts_of("user", user.id, purpose=WALLET):
+        if account.currency == asset_key:
+            return account.id
+    return None
+
+
+def _amount_message(exc: ValidationFailed, currency: str) -> str:
+    """T-Wallet's words for ``parse_amount``'s refusals (its guide calls the amount a decimal value)."""
+    if exc.code == "too_many_decimals":
+        return f"amount has more decimals than {currency} allows"
+    if exc.code == "amount_not_positive":
+        return "amount must be greater than 0"
+    if exc.details.get("reason") == "too_large":
+        return invalid_amount_message(exc) or "amount is too large"
+    return "amount must be a decimal number"
+
+
+async def order_for(
+    sandbox: Sandbox, user: User, data: s.SendToProfileRequest, idempotency_key: str | None
+) -> SendOrder:
+    """The send ``user`` asks for, checked (``record not found``, 400 with a message) and with its fee."""
+    if str(data.from_account_id) != user.twallet_account_id:
+        raise record_not_found()
+    asset_key = data.asset_key.strip().upper()
+    sender_account = await _wallet(sandbox, user, asset_key) if asset_key else None
+    if sender_account is None:
+        raise record_not_found()
+    recipient = await sandbox.identity.by_profile_id(data.to_profile_id)
+    if recipient is None or recipient.status == "deleted":
+        raise record_not_found()
+    if recipient.id == user.id:
+        raise TWalletError(400, "cannot send to your own profile")
+    notes = data.meta_data.notes if data.meta_data else None
+    if notes is not None and len(notes) > MAX_NOTES:
+        raise TWalletError(400, f"meta_data.notes must be at most {MAX_NOTES} characters")
+    try:
+        amount = parse_amount(data.amount, asset_key)
+    except ValidationFailed as exc:
+        raise TWalletError(400, _amount_message(exc, asset_key)) from exc
+    fee = (await sandbox.ledger.fees.quote("twallet", "transfer", asset_key, amount)).fee
+    if idempotency_key is not None and len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
+        raise TWalletError(400, f"Idempotency-Key must be at most {MAX_IDEMPOTENCY_KEY} characters")
+    return SendOrder(
+        sender=user,
+        recipient=recipient,
+        sender_ledger_account=sender_account,
+        asset_key=asset_key,
+        amount=amount,
+        fee=fee,
+        notes=notes,
+        idempotency_key=idempotency_key,
+    )
+
+
 def _fingerprint(order: SendOrder) -> dict[str, Any]:
     return {
         "to_profile_id": order.recipient.profile_id,
@@ -58,11 +123,7 @@ def _fingerprint(order: SendOrder) -> dict[str, Any]:
 def _replay(conn: sqlite3.Connection, order: SendOrder) -> int | None:
     if order.idempotency_key is None:
         return None
-    row = conn.execute(
-        "SELECT id, to_profile_id, asset_key, amount, notes FROM twallet_sends"
-        " WHERE sender_user_id = ? AND idempotency_key = ?",
-        (order.sender.id, order.idempotency_key),
-    ).fetchone()
+    row = store.send_by_idempotency_key(conn, order.sender.id, order.idempotency_key)
     if row is None:
         return None
     stored = {"to_profile_id": row[1], "asset_key": row[2], "amount": int(row[3]), "notes": row[4]}
@@ -89,27 +150,22 @@ async def accept_send(sandbox: Sandbox, order: SendOrder) -> SendOutcome:
         except InsufficientFunds:
             return SendOutcome(False)
         recipient_account = open_account_in(conn, now, "user", order.recipient.id, order.asset_key, purpose=WALLET)
-        cur = conn.execute(
-            "INSERT INTO twallet_sends (sender_user_id, recipient_user_id, from_account_id, to_profile_id, asset_key,"
-            " amount, fee, notes, status, sender_ledger_account, recipient_ledger_account, hold_id, idempotency_key,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
-            (
-                order.sender.id,
-                order.recipient.id,
-                order.sender.twallet_account_id,
-                order.recipient.profile_id,
-                order.asset_key,
-                order.amount,
-                order.fee,
-                order.notes,
-                order.sender_ledger_account,
-                recipient_account.id,
-                hold.id,
-                order.idempotency_key,
-                now,
-            ),
+        send_id = store.insert_send(
+            conn,
+            sender_user_id=order.sender.id,
+            recipient_user_id=order.recipient.id,
+            from_account_id=order.sender.twallet_account_id,
+            to_profile_id=order.recipient.profile_id,
+            asset_key=order.asset_key,
+            amount=order.amount,
+            fee=order.fee,
+            notes=order.notes,
+            sender_ledger_account=order.sender_ledger_account,
+            recipient_ledger_account=recipient_account.id,
+            hold_id=hold.id,
+            idempotency_key=order.idempotency_key,
+            now=now,
         )
-        send_id = int(cur.lastrowid or 0)
         schedule_in(
             conn, SETTLE_JOB, now + SETTLE_SECONDS, {"send_id": send_id}, now=now, ref=f"twallet:send:{send_id}"
         )
@@ -123,7 +179,7 @@ async def accept_send(sandbox: Sandbox, order: SendOrder) -> SendOutcome:
 
 def settle_in(conn: sqlite3.Connection, now: float, send_id: int) -> str:
     """Post (or fail) one pending send; returns its status afterwards. Safe to run twice."""
-    row = conn.execute("SELECT * FROM twallet_sends WHERE id = ?", (send_id,)).fetchone()
+    row = store.send_by_id(conn, send_id)
     if row is None or row["status"] != "pending":
         return "missing" if row is None else str(row["status"])
     currency = row["asset_key"]
@@ -148,10 +204,7 @@ def settle_in(conn: sqlite3.Connection, now: float, send_id: int) -> str:
         )
 
     def mark_completed(c: sqlite3.Connection, journal: Journal) -> None:
-        c.execute(
-            "UPDATE twallet_sends SET status = 'completed', journal_id = ?, completed_at = ? WHERE id = ?",
-            (journal.id, now, send_id),
-        )
+        store.mark_send_completed(c, send_id, journal.id, now)
 
     try:
         post_hold_in(
@@ -169,10 +222,7 @@ def settle_in(conn: sqlite3.Connection, now: float, send_id: int) -> str:
         return "completed"
     except DomainError as exc:
         void_hold_in(conn, now, int(row["hold_id"]), reason=f"twallet send failed: {exc.code}", atomic=True)
-        conn.execute(
-            "UPDATE twallet_sends SET status = 'failed', failure_reason = ?, completed_at = ? WHERE id = ?",
-            (exc.code, now, send_id),
-        )
+        store.mark_send_failed(conn, send_id, exc.code, now)
         return "failed"
 
 
@@ -189,21 +239,11 @@ async def list_transactions(
     sandbox: Sandbox, user_id: int, *, kind: int, page: int, limit: int
 ) -> tuple[list[tuple[sqlite3.Row, str, str]], int]:
     """(row, sender uuid, recipient uuid) newest first, and the total, for sent (1), received (2) or all (3)."""
-    if kind == 1:
-        where, params = "s.sender_user_id = ?", (user_id,)
-    elif kind == 2:
-        where, params = "s.recipient_user_id = ?", (user_id,)
-    else:
-        where, params = "(s.sender_user_id = ? OR s.recipient_user_id = ?)", (user_id, user_id)
+    offset = (page - 1) * limit
 
     def run(conn: sqlite3.Connection) -> tuple[list[tuple[sqlite3.Row, str, str]], int]:
-        total = int(conn.execute(f"SELECT COUNT(*) FROM twallet_sends s WHERE {where}", params).fetchone()[0])
-        rows = conn.execute(
-            f"SELECT s.*, su.uuid AS sender_uuid, ru.uuid AS recipient_uuid FROM twallet_sends s"
-            f" JOIN users su ON su.id = s.sender_user_id JOIN users ru ON ru.id = s.recipient_user_id"
-            f" WHERE {where} ORDER BY s.created_at DESC, s.id DESC LIMIT ? OFFSET ?",
-            (*params, limit, (page - 1) * limit),
-        ).fetchall()
+        total = store.count_sends_of(conn, user_id, kind)
+        rows = store.sends_of(conn, user_id, kind, limit, offset)
         return [(row, row["sender_uuid"], row["recipient_uuid"]) for row in rows], total
 
     return await sandbox.db.read(run)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.platforms.drop.records import set_flags
+from app.platforms.drop.flags import set_flags
 from tests.contract.drop.conftest import SessionFactory
 
 WRITES = [

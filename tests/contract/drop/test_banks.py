@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.platforms.drop.records import set_flags
+from app.platforms.drop.flags import set_flags
 from simulators.banks import BANKS, OpenBankingBanks, account_number_for, mod11_check
 from tests.contract.drop.conftest import PASSWORD, SessionFactory
 from tests.contract.drop.test_remittance import add_recipient, balance_of

@@ -6,7 +6,7 @@ import sqlite3
 
 import bcrypt
 
-from app.platforms.drop.records import set_flags
+from app.platforms.drop.flags import set_flags
 from tests.contract.drop.conftest import SessionFactory
 
 ROUTES = [

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from litestar import Request, Response, get, post
 
+from app.core.clock import SandboxClock
 from app.core.errors import Conflict, Forbidden, NotFound, Unauthorized
 from app.core.events import Event
 from app.platforms.drop import render
@@ -58,16 +60,18 @@ def _age_on(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-@post(
-    "/api/auth/register",
-    status_code=201,
-    tags=TAGS,
-    summary="Create a new user account",
-    responses=documented(400, 409, 422, 429),
-)
-async def register(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Response[Data[DropRegisteredUser]]:
-    await enforce(request, sandbox, "auth", AUTH_LIMIT)
-    body = await json_object(request)
+@dataclass(frozen=True, slots=True)
+class _Registration:
+    email: str
+    password: str
+    first_name: str
+    last_name: str
+    phone: str | None
+    born: date
+
+
+def _registration(body: dict[str, Any], clock: SandboxClock) -> _Registration:
+    """The fields of a registration body; 400/422 listing every field that fails Drop's rules."""
     fields = Fields(body)
     email = fields.string("email")
     if email is not None and (len(email) > 254 or not EMAIL.match(email)):
@@ -85,7 +89,7 @@ async def register(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Resp
     dob_text = fields.string("dateOfBirth")
     born = _birth_date(dob_text) if dob_text is not None else None
     if dob_text is not None:
-        today = sandbox.clock.now().date()
+        today = clock.now().date()
         if born is None:
             fields.fail("dateOfBirth", "dateOfBirth must be an ISO date (YYYY-MM-DD)")
         elif born > today or born.year < 1900:
@@ -94,14 +98,27 @@ async def register(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Resp
             fields.fail("dateOfBirth", "You must be at least 18 years old")
     fields.raise_if_failed()
     assert email and isinstance(password, str) and first_name and last_name and born
+    return _Registration(email, password, first_name, last_name, phone, born)
+
+
+@post(
+    "/api/auth/register",
+    status_code=201,
+    tags=TAGS,
+    summary="Create a new user account",
+    responses=documented(400, 409, 422, 429),
+)
+async def register(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Response[Data[DropRegisteredUser]]:
+    await enforce(request, sandbox, "auth", AUTH_LIMIT)
+    form = _registration(await json_object(request), sandbox.clock)
     try:
         user = await sandbox.identity.register(
-            email,
-            password,
-            first_name=first_name,
-            last_name=last_name,
-            phone=phone,
-            date_of_birth=born.isoformat(),
+            form.email,
+            form.password,
+            first_name=form.first_name,
+            last_name=form.last_name,
+            phone=form.phone,
+            date_of_birth=form.born.isoformat(),
         )
     except Conflict as exc:
         raise conflict(

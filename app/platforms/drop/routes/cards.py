@@ -7,29 +7,24 @@ The full card number is never stored (only last4); CVV is never stored; PINs are
 
 from __future__ import annotations
 
-import asyncio
-import secrets
 from typing import Any
 
-import bcrypt
 from litestar import Request, Response, delete, get, patch, post, put
 
-from app.core.card_numbers import luhn_check_digit
 from app.core.identity.models import User
 from app.core.numbers import ascii_digits
-from app.platforms.drop import render
+from app.platforms.drop import cards, render
 from app.platforms.drop.auth import current_user
 from app.platforms.drop.errors import bad_request, conflict, field_error, not_found, validation_error
+from app.platforms.drop.flags import flag
 from app.platforms.drop.parsing import json_object, money, sanitize
-from app.platforms.drop.records import flag
 from app.platforms.drop.respond import ok
 from app.platforms.drop.schemas import Data, DropCard, DropCardLimit
+from app.platforms.drop.store import cards as store
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 
 TAGS = ["Drop: cards (feature-flagged)"]
-LIMIT_TYPES = ("daily", "weekly", "monthly", "transaction")
-BIN = "457123"  # a Visa BIN for Drop's (simulated) issuing partner
 
 
 async def _gate(request: Request[Any, Any, Any], sandbox: Sandbox, *names: str) -> User:
@@ -39,43 +34,11 @@ async def _gate(request: Request[Any, Any, Any], sandbox: Sandbox, *names: str) 
     return await current_user(request, sandbox)
 
 
-def _luhn_number(prefix: str, length: int = 16) -> str:
-    body = prefix + "".join(secrets.choice("0123456789") for _ in range(length - len(prefix) - 1))
-    return body + luhn_check_digit(body)
-
-
-def _card(row: Any) -> DropCard:
-    return DropCard(
-        id=row["id"],
-        type=row["type"],
-        status=row["status"],
-        brand=row["brand"],
-        card_number=render.mask_card(row["last4"]),
-        cvv="---",
-        last4=row["last4"],
-        exp_month=int(row["exp_month"]),
-        exp_year=int(row["exp_year"]),
-        has_pin=row["pin_hash"] is not None,
-        physical_status=row["physical_status"],
-        created_at=render.iso(row["created_at"]),
-        updated_at=render.iso(row["updated_at"]),
-    )
-
-
-async def _own_card(sandbox: Sandbox, user: User, card_id: str, *, allow_cancelled: bool = False) -> Any:
-    row = await sandbox.db.fetchone("SELECT * FROM drop_cards WHERE id = ? AND user_id = ?", (card_id, user.id))
-    if row is None or (row["status"] == "cancelled" and not allow_cancelled):
-        raise not_found("Card not found")
-    return row
-
-
 @get("/api/cards", tags=TAGS, summary="List cards (excludes cancelled)")
 async def list_cards(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Response[Data[list[DropCard]]]:
     user = await _gate(request, sandbox)
-    rows = await sandbox.db.fetchall(
-        "SELECT * FROM drop_cards WHERE user_id = ? AND status != 'cancelled' ORDER BY created_at, rowid", (user.id,)
-    )
-    return ok(request, Data([_card(r) for r in rows]))
+    rows = await store.live_cards_of(sandbox.db, user.id)
+    return ok(request, Data([render.card(r) for r in rows]))
 
 
 @post("/api/cards", status_code=201, tags=TAGS, summary="Create a card (virtual or physical)")
@@ -83,34 +46,16 @@ async def create_card(request: Request[Any, Any, Any], sandbox: SandboxDep) -> R
     user = await _gate(request, sandbox)
     body = await json_object(request, allow_empty=True)
     card_type = body.get("type", "virtual")
-    if card_type not in ("virtual", "physical"):
+    if card_type not in cards.CARD_TYPES:
         raise bad_request("type must be virtual or physical", [field_error("type", "invalid value")])
-    now = sandbox.clock.time()
-    expiry = sandbox.clock.now()
-    number = _luhn_number(BIN)
-    card_id = render.new_id("card")
-    await sandbox.db.execute(
-        "INSERT INTO drop_cards (id, user_id, type, status, brand, last4, exp_month, exp_year, physical_status, "
-        "created_at, updated_at) VALUES (?, ?, ?, 'active', 'VISA', ?, ?, ?, ?, ?, ?)",
-        (
-            card_id,
-            user.id,
-            card_type,
-            number[-4:],
-            expiry.month,
-            expiry.year + 3,
-            "ordered" if card_type == "physical" else None,
-            now,
-            now,
-        ),
-    )
-    return ok(request, Data(_card(await _own_card(sandbox, user, card_id))), 201)
+    card_id = await cards.issue_card(sandbox, user.id, card_type)
+    return ok(request, Data(render.card(await cards.own_card(sandbox, user.id, card_id))), 201)
 
 
 @get("/api/cards/{id:str}", tags=TAGS, summary="Card details (number masked, CVV hidden)")
 async def get_card(request: Request[Any, Any, Any], sandbox: SandboxDep, id: str) -> Response[Data[DropCard]]:
     user = await _gate(request, sandbox)
-    return ok(request, Data(_card(await _own_card(sandbox, user, id))))
+    return ok(request, Data(render.card(await cards.own_card(sandbox, user.id, id))))
 
 
 @patch("/api/cards/{id:str}", tags=TAGS, summary="Freeze or unfreeze a card")
@@ -120,21 +65,17 @@ async def update_card(request: Request[Any, Any, Any], sandbox: SandboxDep, id: 
     status = body.get("status")
     if status not in ("active", "frozen"):
         raise bad_request("status must be active or frozen", [field_error("status", "invalid value")])
-    await _own_card(sandbox, user, id)
-    await sandbox.db.execute(
-        "UPDATE drop_cards SET status = ?, updated_at = ? WHERE id = ?", (status, sandbox.clock.time(), id)
-    )
-    return ok(request, Data(_card(await _own_card(sandbox, user, id))))
+    await cards.own_card(sandbox, user.id, id)
+    await store.set_card_status(sandbox.db, id, status, sandbox.clock.time())
+    return ok(request, Data(render.card(await cards.own_card(sandbox, user.id, id))))
 
 
 @delete("/api/cards/{id:str}", status_code=200, tags=TAGS, summary="Cancel a card (soft delete)")
 async def cancel_card(request: Request[Any, Any, Any], sandbox: SandboxDep, id: str) -> Response[Data[DropCard]]:
     user = await _gate(request, sandbox)
-    await _own_card(sandbox, user, id)
-    await sandbox.db.execute(
-        "UPDATE drop_cards SET status = 'cancelled', updated_at = ? WHERE id = ?", (sandbox.clock.time(), id)
-    )
-    return ok(request, Data(_card(await _own_card(sandbox, user, id, allow_cancelled=True))))
+    await cards.own_card(sandbox, user.id, id)
+    await store.cancel_card(sandbox.db, id, sandbox.clock.time())
+    return ok(request, Data(render.card(await cards.own_card(sandbox, user.id, id, allow_cancelled=True))))
 
 
 @post("/api/cards/{id:str}/physical", status_code=200, tags=TAGS, summary="Order a physical card")
@@ -144,14 +85,11 @@ async def order_physical(request: Request[Any, Any, Any], sandbox: SandboxDep, i
     address = body.get("address")
     if not isinstance(address, str) or len(address.strip()) < 10:
         raise bad_request("address must be at least 10 characters", [field_error("address", "min 10 characters")])
-    row = await _own_card(sandbox, user, id)
+    row = await cards.own_card(sandbox, user.id, id)
     if row["physical_status"] is not None:
         raise conflict("A physical card has already been ordered")
-    await sandbox.db.execute(
-        "UPDATE drop_cards SET physical_status = 'ordered', shipping_address = ?, updated_at = ? WHERE id = ?",
-        (sanitize(address, 300), sandbox.clock.time(), id),
-    )
-    return ok(request, Data(_card(await _own_card(sandbox, user, id))))
+    await store.order_physical_card(sandbox.db, id, sanitize(address, 300), sandbox.clock.time())
+    return ok(request, Data(render.card(await cards.own_card(sandbox, user.id, id))))
 
 
 @post("/api/cards/{id:str}/pin", status_code=200, tags=TAGS, summary="Set the card PIN (bcrypt-hashed)")
@@ -161,19 +99,9 @@ async def set_pin(request: Request[Any, Any, Any], sandbox: SandboxDep, id: str)
     pin = body.get("pin")
     if not isinstance(pin, str) or len(pin) != 4 or not ascii_digits(pin):
         raise bad_request("pin must be exactly 4 digits", [field_error("pin", "exactly 4 digits")])
-    await _own_card(sandbox, user, id)
-    rounds = max(4, int(sandbox.settings.bcrypt_rounds))
-    hashed = await asyncio.to_thread(lambda: bcrypt.hashpw(pin.encode(), bcrypt.gensalt(rounds)).decode())
-    await sandbox.db.execute(
-        "UPDATE drop_cards SET pin_hash = ?, updated_at = ? WHERE id = ?", (hashed, sandbox.clock.time(), id)
-    )
-    return ok(request, Data(_card(await _own_card(sandbox, user, id))))
-
-
-def _limit(row: Any) -> DropCardLimit:
-    return DropCardLimit(
-        row["limit_type"], render.amount(row["amount"], row["currency"]), row["currency"], render.iso(row["updated_at"])
-    )
+    await cards.own_card(sandbox, user.id, id)
+    await cards.set_pin(sandbox, id, pin)
+    return ok(request, Data(render.card(await cards.own_card(sandbox, user.id, id))))
 
 
 @get("/api/cards/{id:str}/limits", tags=TAGS, summary="Spending limits of a card")
@@ -181,9 +109,9 @@ async def get_limits(
     request: Request[Any, Any, Any], sandbox: SandboxDep, id: str
 ) -> Response[Data[list[DropCardLimit]]]:
     user = await _gate(request, sandbox, "spendingLimits")
-    await _own_card(sandbox, user, id)
-    rows = await sandbox.db.fetchall("SELECT * FROM drop_card_limits WHERE card_id = ? ORDER BY limit_type", (id,))
-    return ok(request, Data([_limit(r) for r in rows]))
+    await cards.own_card(sandbox, user.id, id)
+    rows = await store.limits_of(sandbox.db, id)
+    return ok(request, Data([render.card_limit(r) for r in rows]))
 
 
 @put("/api/cards/{id:str}/limits", tags=TAGS, summary="Set a spending limit (replaces the same type)")
@@ -191,22 +119,16 @@ async def set_limit(request: Request[Any, Any, Any], sandbox: SandboxDep, id: st
     user = await _gate(request, sandbox, "spendingLimits")
     body = await json_object(request)
     limit_type = body.get("limitType")
-    if limit_type not in LIMIT_TYPES:
+    if limit_type not in cards.LIMIT_TYPES:
         raise validation_error([field_error("limitType", "must be daily, weekly, monthly or transaction")])
     if "amount" not in body:
         raise validation_error([field_error("amount", "amount is required")])
     amount = money(body["amount"], "NOK", status=422)
-    await _own_card(sandbox, user, id)
+    await cards.own_card(sandbox, user.id, id)
     now = sandbox.clock.time()
-    await sandbox.db.execute(
-        "INSERT INTO drop_card_limits (card_id, limit_type, amount, currency, updated_at) VALUES (?, ?, ?, 'NOK', ?) "
-        "ON CONFLICT(card_id, limit_type) DO UPDATE SET amount = excluded.amount, updated_at = excluded.updated_at",
-        (id, limit_type, amount, now),
-    )
-    row = await sandbox.db.fetchone(
-        "SELECT * FROM drop_card_limits WHERE card_id = ? AND limit_type = ?", (id, limit_type)
-    )
-    return ok(request, Data(_limit(row)))
+    await store.upsert_limit(sandbox.db, id, limit_type, amount, now)
+    row = await store.limit_of(sandbox.db, id, limit_type)
+    return ok(request, Data(render.card_limit(row)))
 
 
 ROUTES = [list_cards, create_card, get_card, update_card, cancel_card, order_physical, set_pin, get_limits, set_limit]

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar import Request, Response, get, post
 
 from app.core.identity.models import User
-from app.core.ledger.accounts import open_account_in
-from app.platforms.drop import render
+from app.platforms.drop import merchants, render
 from app.platforms.drop.auth import current_user, require_merchant
 from app.platforms.drop.errors import bad_request, conflict, field_error, not_found
 from app.platforms.drop.filters import Field, fetch_page
@@ -25,6 +23,8 @@ from app.platforms.drop.schemas import (
     DropMerchantTransaction,
     Page,
 )
+from app.platforms.drop.store import merchants as store
+from app.platforms.drop.store import transactions
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 
@@ -35,31 +35,12 @@ MERCHANT_TX_FIELDS: dict[str, Field] = {
     "status": Field("status"),
     "amount": Field("amount", "money"),
 }
-PERIODS = ("today", "week", "month")
-PAYOUT_HOUR = 6  # merchant payouts run at 06:00 UTC on business days
-
-
-def qr_value(merchant_id: str) -> str:
-    return f"drop://pay/{merchant_id}"
-
-
-def _merchant(row: Any) -> DropMerchant:
-    return DropMerchant(
-        id=row["id"],
-        business_name=row["business_name"],
-        org_number=row["org_number"],
-        address=row["address"],
-        bank_account=render.mask_account(row["bank_account"]),
-        role="merchant",
-        qr_value=qr_value(row["id"]),
-        created_at=render.iso(row["created_at"]),
-    )
 
 
 async def _own_merchant(request: Request[Any, Any, Any], sandbox: Sandbox) -> tuple[User, Any]:
     user = await current_user(request, sandbox)
     require_merchant(user)
-    row = await sandbox.db.fetchone("SELECT * FROM drop_merchants WHERE user_id = ?", (user.id,))
+    row = await store.merchant_of_user(sandbox.db, user.id)
     if row is None:
         raise not_found("Merchant profile not found")
     return user, row
@@ -83,44 +64,14 @@ async def register_merchant(request: Request[Any, Any, Any], sandbox: SandboxDep
     merchant_id = render.new_id("mer")
 
     def run(conn: sqlite3.Connection) -> str | None:
-        if conn.execute("SELECT 1 FROM drop_merchants WHERE user_id = ?", (user.id,)).fetchone():
-            return "You are already registered as a merchant"
-        if conn.execute("SELECT 1 FROM drop_merchants WHERE org_number = ?", (org_number,)).fetchone():
-            return "Organisation number already registered"
-        account = open_account_in(
-            conn, now, "merchant", user.id, "NOK", purpose="ACCOUNT_PURPOSE_SETTLEMENT", label=business_name
-        )
-        conn.execute(
-            "INSERT INTO drop_merchants (id, user_id, business_name, org_number, address, bank_account, "
-            "ledger_account_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (merchant_id, user.id, business_name, org_number, address, bank_account, account.id, now),
-        )
-        return None
+        return merchants.register_in(conn, merchant_id, user.id, business_name, org_number, address, bank_account, now)
 
     problem = await sandbox.db.write(run)
     if problem:
         raise conflict(problem)
     await sandbox.identity.add_role(user.id, "merchant")
-    row = await sandbox.db.fetchone("SELECT * FROM drop_merchants WHERE id = ?", (merchant_id,))
-    return ok(request, Data(_merchant(row)), 201)
-
-
-def _period_start(now: datetime, period: str) -> datetime:
-    midnight = datetime(now.year, now.month, now.day, tzinfo=UTC)
-    if period == "week":
-        return midnight - timedelta(days=now.weekday())
-    if period == "month":
-        return midnight.replace(day=1)
-    return midnight
-
-
-def _next_payout(now: datetime) -> datetime:
-    candidate = datetime(now.year, now.month, now.day, PAYOUT_HOUR, tzinfo=UTC)
-    if candidate <= now:
-        candidate += timedelta(days=1)
-    while candidate.weekday() >= 5:
-        candidate += timedelta(days=1)
-    return candidate
+    row = await store.merchant_by_id(sandbox.db, merchant_id)
+    return ok(request, Data(render.merchant(row)), 201)
 
 
 @get("/api/merchants/dashboard", tags=TAGS, summary="Merchant dashboard (today, week, month)")
@@ -129,15 +80,11 @@ async def dashboard(
 ) -> Response[Data[DropDashboard]]:
     _, merchant = await _own_merchant(request, sandbox)
     chosen = period or "today"
-    if chosen not in PERIODS:
+    if chosen not in merchants.PERIODS:
         raise bad_request("period must be today, week or month", [field_error("period", "invalid value")])
     now = sandbox.clock.now()
-    start = _period_start(now, chosen).timestamp()
-    row = await sandbox.db.fetchone(
-        "SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS revenue, COALESCE(SUM(fee), 0) AS fees "
-        "FROM drop_transactions WHERE merchant_id = ? AND status = 'completed' AND created_at >= ?",
-        (merchant["id"], start),
-    )
+    start = merchants.period_start(now, chosen).timestamp()
+    row = await transactions.merchant_totals(sandbox.db, merchant["id"], start)
     assert row is not None
     balance = await sandbox.ledger.balance(int(merchant["ledger_account_id"]))
     revenue = int(row["revenue"])
@@ -149,7 +96,7 @@ async def dashboard(
         fees=render.amount(int(row["fees"]), "NOK"),
         net_revenue=render.amount(revenue, "NOK"),
         next_payout=render.amount(balance.balance, "NOK"),
-        payout_time=render.iso(_next_payout(now)),
+        payout_time=render.iso(merchants.next_payout(now)),
     )
     return ok(request, Data(data))
 
@@ -157,7 +104,9 @@ async def dashboard(
 @get("/api/merchants/qr", tags=TAGS, summary="Merchant QR code data")
 async def merchant_qr(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Response[Data[DropMerchantQr]]:
     _, merchant = await _own_merchant(request, sandbox)
-    data = DropMerchantQr(merchant["id"], merchant["business_name"], qr_value(merchant["id"]), merchant["address"])
+    data = DropMerchantQr(
+        merchant["id"], merchant["business_name"], render.qr_value(merchant["id"]), merchant["address"]
+    )
     return ok(request, Data(data))
 
 
@@ -175,7 +124,7 @@ async def merchant_transactions(
     number, size = page_params(page, limit, default_limit=20, max_limit=100)
     rows, pagination = await fetch_page(
         sandbox.db,
-        "drop_transactions",
+        transactions.TABLE,
         ("merchant_id", merchant["id"]),
         request.query_params.multi_items(),
         MERCHANT_TX_FIELDS,
@@ -184,19 +133,7 @@ async def merchant_transactions(
         number=number,
         size=size,
     )
-    items = [
-        DropMerchantTransaction(
-            id=r["id"],
-            amount=render.amount(r["amount"], r["currency"]),
-            fee=render.amount(r["fee"], r["currency"]),
-            currency=r["currency"],
-            customer_name=r["customer_name"] or "",
-            status=r["status"],
-            created_at=render.iso(r["created_at"]),
-        )
-        for r in rows
-    ]
-    return ok(request, Page(items, pagination))
+    return ok(request, Page([render.merchant_transaction(r) for r in rows], pagination))
 
 
 ROUTES = [register_merchant, dashboard, merchant_qr, merchant_transactions]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from litestar import Request, Response, get, patch
@@ -9,10 +10,11 @@ from litestar import Request, Response, get, patch
 from app.platforms.drop import render
 from app.platforms.drop.auth import current_user
 from app.platforms.drop.errors import bad_request, field_error, not_found
+from app.platforms.drop.flags import flag
 from app.platforms.drop.parsing import NOTIFICATION_ID, json_object
-from app.platforms.drop.records import flag
 from app.platforms.drop.respond import ok
 from app.platforms.drop.schemas import Data, DropMarkedRead, DropNotification
+from app.platforms.drop.store import notifications as store
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 
@@ -31,22 +33,8 @@ async def list_notifications(
 ) -> Response[Data[list[DropNotification]]]:
     await _gate(sandbox)
     user = await current_user(request, sandbox)
-    rows = await sandbox.db.fetchall(
-        "SELECT * FROM drop_notifications WHERE user_id = ? ORDER BY created_at DESC, rowid DESC", (user.id,)
-    )
-    notes = [
-        DropNotification(
-            r["id"],
-            r["type"],
-            r["title"],
-            r["message"],
-            r["reference"],
-            bool(r["is_read"]),
-            render.iso(r["created_at"]),
-        )
-        for r in rows
-    ]
-    return ok(request, Data(notes))
+    rows = await store.notifications_of(sandbox.db, user.id)
+    return ok(request, Data([render.notification(r) for r in rows]))
 
 
 @patch("/api/notifications", tags=TAGS, summary="Mark notifications as read (max 100 ids)")
@@ -69,14 +57,8 @@ async def mark_read(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Res
         )
     unique = sorted(set(ids))
 
-    def run(conn: Any) -> int:
-        marks = ",".join("?" for _ in unique)
-        return int(
-            conn.execute(
-                f"UPDATE drop_notifications SET is_read = 1 WHERE user_id = ? AND is_read = 0 AND id IN ({marks})",
-                (user.id, *unique),
-            ).rowcount
-        )
+    def run(conn: sqlite3.Connection) -> int:
+        return store.mark_read_in(conn, user.id, unique)
 
     return ok(request, Data(DropMarkedRead(int(await sandbox.db.write(run)))))
 

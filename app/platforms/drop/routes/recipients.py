@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from litestar import Request, Response, delete, get, post
@@ -15,6 +16,7 @@ from app.platforms.drop.filters import Field, fetch_page
 from app.platforms.drop.parsing import Fields, json_object, page_params, sanitize
 from app.platforms.drop.respond import ok
 from app.platforms.drop.schemas import Data, DropRecipient, Page
+from app.platforms.drop.store import recipients as store
 from app.registry import SandboxDep
 
 TAGS = ["Drop: recipients"]
@@ -24,18 +26,6 @@ RECIPIENT_FIELDS: dict[str, Field] = {
     "currency": Field("currency"),
     "name": Field("name"),
 }
-
-
-def _recipient(row: Any) -> DropRecipient:
-    return DropRecipient(
-        id=row["id"],
-        name=row["name"],
-        country=row["country"],
-        currency=row["currency"],
-        bank_account=render.mask_account(row["bank_account"]),
-        bank_name=row["bank_name"],
-        created_at=render.iso(row["created_at"]),
-    )
 
 
 @get("/api/recipients", tags=TAGS, summary="List recipients (masked account numbers)")
@@ -52,7 +42,7 @@ async def list_recipients(
     number, size = page_params(page, limit, default_limit=20, max_limit=50)
     rows, pagination = await fetch_page(
         sandbox.db,
-        "drop_recipients",
+        store.TABLE,
         ("user_id", user.id),
         request.query_params.multi_items(),
         RECIPIENT_FIELDS,
@@ -61,7 +51,7 @@ async def list_recipients(
         number=number,
         size=size,
     )
-    return ok(request, Page([_recipient(r) for r in rows], pagination))
+    return ok(request, Page([render.recipient(r) for r in rows], pagination))
 
 
 @post("/api/recipients", status_code=201, tags=TAGS, summary="Add a recipient")
@@ -89,21 +79,19 @@ async def add_recipient(request: Request[Any, Any, Any], sandbox: SandboxDep) ->
     bank_name = sanitize(bank_name_raw, 200) if bank_name_raw else None
     now = sandbox.clock.time()
     recipient_id = render.new_id("rcp")
-    await sandbox.db.execute(
-        "INSERT INTO drop_recipients (id, user_id, name, country, currency, bank_account, bank_name, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (recipient_id, user.id, name, country, currency, bank_account, bank_name or None, now),
+    await store.insert_recipient(
+        sandbox.db, recipient_id, user.id, name, country, currency, bank_account, bank_name or None, now
     )
-    row = await sandbox.db.fetchone("SELECT * FROM drop_recipients WHERE id = ?", (recipient_id,))
-    return ok(request, Data(_recipient(row)), 201)
+    row = await store.recipient_by_id(sandbox.db, recipient_id)
+    return ok(request, Data(render.recipient(row)), 201)
 
 
 @delete("/api/recipients/{id:str}", status_code=HTTP_204_NO_CONTENT, tags=TAGS, summary="Delete")
 async def delete_recipient(request: Request[Any, Any, Any], sandbox: SandboxDep, id: str) -> None:
     user = await current_user(request, sandbox)
 
-    def run(conn: Any) -> int:
-        return int(conn.execute("DELETE FROM drop_recipients WHERE id = ? AND user_id = ?", (id, user.id)).rowcount)
+    def run(conn: sqlite3.Connection) -> int:
+        return store.delete_recipient_in(conn, id, user.id)
 
     if not await sandbox.db.write(run):
         raise not_found("Recipient not found")

@@ -8,10 +8,9 @@ from typing import Any
 from litestar import Request, Response, get, post
 
 from app.core.errors import ValidationFailed
-from app.platforms.drop import corridors, payments, render
+from app.platforms.drop import corridors, disclosures, payments, render
 from app.platforms.drop.auth import current_user
 from app.platforms.drop.errors import (
-    DropError,
     bad_request,
     documented,
     field_error,
@@ -36,10 +35,10 @@ from app.platforms.drop.schemas import (
     DropTransactionItem,
     Page,
 )
+from app.platforms.drop.store import merchants, recipients, transactions
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 from app.sandbox.explain import explain_headers
-from simulators.banks import BankAccount
 
 TAGS = ["Drop: transactions"]
 TYPES = ("remittance", "qr_payment")
@@ -77,7 +76,7 @@ async def list_transactions(
         raise bad_request("status must be processing, completed or failed", [field_error("status", "invalid")])
     rows, pagination = await fetch_page(
         sandbox.db,
-        "drop_transactions",
+        transactions.TABLE,
         ("user_id", user.id),
         request.query_params.multi_items(),
         TX_FIELDS,
@@ -105,9 +104,7 @@ def _period(rows: list[Any]) -> DropSummaryPeriod:
 @get("/api/transactions/summary", tags=TAGS, summary="Summary statistics (all time and this month)")
 async def summary(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Response[Data[DropSummary]]:
     user = await current_user(request, sandbox)
-    rows = await sandbox.db.fetchall(
-        "SELECT type, status, amount, created_at FROM drop_transactions WHERE user_id = ?", (user.id,)
-    )
+    rows = await transactions.summary_rows(sandbox.db, user.id)
     now = sandbox.clock.now()
     month_start = datetime(now.year, now.month, 1, tzinfo=UTC).timestamp()
     this_month = [r for r in rows if float(r["created_at"]) >= month_start]
@@ -116,7 +113,7 @@ async def summary(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Respo
 
 async def _own_transaction(request: Request[Any, Any, Any], sandbox: Sandbox, tx_id: str) -> Any:
     user = await current_user(request, sandbox)
-    row = await sandbox.db.fetchone("SELECT * FROM drop_transactions WHERE id = ?", (tx_id,))
+    row = await transactions.transaction_by_id(sandbox.db, tx_id)
     if row is None or int(row["user_id"]) != user.id:
         raise not_found("Transaction not found")
     return row
@@ -134,20 +131,6 @@ async def get_transaction(
 async def get_receipt(request: Request[Any, Any, Any], sandbox: SandboxDep, id: str) -> Response[Data[DropReceipt]]:
     row = await _own_transaction(request, sandbox, id)
     return ok(request, Data(render.receipt(row)))
-
-
-async def _bank_account(sandbox: Sandbox, user_id: int, requested: object) -> BankAccount:
-    accounts = await banks_of(sandbox).accounts(user_id)
-    if not accounts:
-        raise DropError(400, "no_bank_account", "No linked bank account")
-    if requested is None:
-        return accounts[0]  # primary first
-    if not isinstance(requested, str):
-        raise bad_request("bankAccountId must be a string", [field_error("bankAccountId", "must be a string")])
-    for account in accounts:
-        if requested in (account.public_id, str(account.id)):
-            return account
-    raise not_found("Bank account not found")
 
 
 @post(
@@ -176,13 +159,13 @@ async def create_remittance(request: Request[Any, Any, Any], sandbox: SandboxDep
         )
     if user.kyc_status != "approved":
         raise forbidden("KYC verification must be approved before sending money", "kyc_required")
-    recipient = await sandbox.db.fetchone("SELECT * FROM drop_recipients WHERE id = ?", (recipient_id.strip(),))
+    recipient = await recipients.recipient_by_id(sandbox.db, recipient_id.strip())
     if recipient is None or int(recipient["user_id"]) != user.id:
         raise not_found("Recipient not found")
     country = corridors.COUNTRIES.get(recipient["country"])
     if country is None:
         raise validation_error([field_error("recipientId", "Unsupported currency corridor")], "Unsupported corridor")
-    account = await _bank_account(sandbox, user.id, body.get("bankAccountId"))
+    account = await payments.paying_account(sandbox, user.id, body.get("bankAccountId"))
     try:
         created = await payments.create_remittance(
             sandbox, banks_of(sandbox), user, recipient, account, amount, client_request_id(request)
@@ -215,12 +198,12 @@ async def create_qr_payment(request: Request[Any, Any, Any], sandbox: SandboxDep
         raise bad_request(
             "Amount must be between 1 and 100,000 NOK", [field_error("amount", "must be between 1 and 100000")]
         )
-    merchant = sandbox.db.lookup("SELECT * FROM drop_merchants WHERE id = ?", (merchant_id.strip(),))
+    merchant = merchants.lookup_merchant(sandbox.db, merchant_id.strip())
     if merchant is None:
         raise not_found("Merchant not found")
     if int(merchant["user_id"]) == user.id:
         raise bad_request("You cannot pay your own merchant account")
-    account = await _bank_account(sandbox, user.id, None)
+    account = await payments.paying_account(sandbox, user.id, None)
     created = await payments.create_qr_payment(
         sandbox, banks_of(sandbox), user, merchant, account, amount, client_request_id(request)
     )
@@ -241,41 +224,11 @@ async def disclosure(request: Request[Any, Any, Any], sandbox: SandboxDep) -> Re
         raise bad_request("currency must be NOK", [field_error("currency", "only NOK")])
     amount = money(body["amount"], "NOK")
     if kind == "qr_payment":
-        fee, fee_rate = await corridors.fee_of(sandbox, "qr_payment", amount)
-        data = DropDisclosure(
-            amount=render.amount(amount, "NOK"),
-            fee=render.amount(fee, "NOK"),
-            fee_percentage=render.percent(fee_rate),
-            exchange_rate=None,
-            receive_amount=render.amount(amount, "NOK"),
-            receive_currency="NOK",
-            estimated_delivery=corridors.INSTANT,
-            total_cost=render.amount(amount + fee, "NOK"),
-        )
-        return ok(request, data)
+        return ok(request, await disclosures.of_qr_payment(sandbox, amount))
     recipient_id = body.get("recipientId")
     if not isinstance(recipient_id, str) or not recipient_id.strip():
         raise bad_request("recipientId is required for a remittance", [field_error("recipientId", "required")])
-    recipient = await sandbox.db.fetchone("SELECT * FROM drop_recipients WHERE id = ?", (recipient_id.strip(),))
-    if recipient is None or int(recipient["user_id"]) != user.id:
-        raise not_found("Recipient not found")
-    try:
-        fx = await corridors.rate(sandbox, recipient["currency"], store=False)
-    except ValidationFailed:
-        raise validation_error([field_error("recipientId", "Unsupported currency corridor")]) from None
-    fee, fee_rate = await corridors.fee_of(sandbox, "remittance", amount)
-    receive = corridors.receive_amount(amount, recipient["currency"], fx.rate)
-    data = DropDisclosure(
-        amount=render.amount(amount, "NOK"),
-        fee=render.amount(fee, "NOK"),
-        fee_percentage=render.percent(fee_rate),
-        exchange_rate=render.rate(fx.rate),
-        receive_amount=render.amount(receive, recipient["currency"]),
-        receive_currency=recipient["currency"],
-        estimated_delivery=corridors.eta_for(recipient["country"]),
-        total_cost=render.amount(amount + fee, "NOK"),
-    )
-    return ok(request, data)
+    return ok(request, await disclosures.of_remittance(sandbox, user.id, recipient_id.strip(), amount))
 
 
 ROUTES = [

@@ -1,4 +1,4 @@
-"""User management: get/put profile, change password (old password checked, sessions revoked)."""
+"""User routes: get/put profile, change password (old password checked, sessions revoked)."""
 
 from __future__ import annotations
 
