@@ -29,7 +29,7 @@ from litestar.middleware._internal.cors import CORSMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.platform_paths import PlatformPaths
-from app.request_scope import query_value, sandbox_named, user_key
+from app.request_scope import query_value, sandbox_named, user_key, with_request_id
 from app.settings import Settings
 
 if TYPE_CHECKING:
@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 # Generated request ids: a per-process random prefix and a counter (no entropy read per request).
 _REQUEST_ID_PREFIX = secrets.token_hex(4)
 _request_counter = itertools.count(1)
+
+# The request headers the edge reads (uvicorn hands them over with lower-case names).
+_EDGE_HEADERS = frozenset((b"x-request-id", b"origin", b"x-sandbox-workspace", b"x-sandbox-fault"))
 
 # Headers a browser page may read from a cross-origin response.
 EXPOSED_HEADERS = [
@@ -98,6 +101,8 @@ def edge_layer(
         workspace = None
         fault = None
         for key, value in scope["headers"]:
+            if key not in _EDGE_HEADERS:  # one set lookup for each of the other headers, not four compares
+                continue
             if key == b"x-request-id":
                 sent = value.decode("latin-1")[:200]
             elif key == b"origin":
@@ -122,9 +127,7 @@ def edge_layer(
 
             async def send_with_id(message: Message) -> None:
                 if message["type"] == "http.response.start":
-                    headers = message.setdefault("headers", [])
-                    if not any(k.lower() == b"x-request-id" for k, _ in headers):
-                        message["headers"] = [*headers, id_header]
+                    message["headers"] = with_request_id(message.get("headers"), id_header)
                 await send(message)
 
             await inner(scope, receive, send_with_id)

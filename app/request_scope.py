@@ -1,9 +1,10 @@
 """What a request's scope says, read without Litestar: its workspace's sandbox, a raw query
-parameter, the user of the JWT it carries. The edge and the socket journal both ask."""
+parameter, the user of the JWT it carries, the X-Request-ID a response leaves with. The edge and the
+journals ask."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from litestar.types import Scope
@@ -45,3 +46,14 @@ def user_key(scope: Scope) -> str | None:
     if user is None:
         return None
     return f"{user.get('id')}|{user.get('uuid')}"
+
+
+def with_request_id(headers: Any, id_header: tuple[bytes, bytes]) -> Any:
+    """A response's header pairs with X-Request-ID appended unless the handler set one (Litestar and
+    the sandbox's own raw responses write header names in lower case, so no ``.lower()`` per pair)."""
+    if not headers:
+        return [id_header]
+    for name, _ in headers:
+        if name == b"x-request-id":
+            return headers
+    return [*headers, id_header]

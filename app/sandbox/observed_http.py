@@ -9,21 +9,23 @@ Requests to the journal's own API (``/_sandbox/requests``) are not recorded.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
+from time import perf_counter
 from typing import Any
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.platform_paths import PlatformPaths
+from app.request_scope import with_request_id
 from app.sandbox.explain import EXPLAIN_HEADER
 from app.sandbox.fault_actions import drop_connection, send_error_response
 from app.sandbox.faults import FaultRule
-from app.sandbox.journal import HTTP, INVALID_KEY, WALL_OFFSET, RequestJournal, as_tuple, keep_body
+from app.sandbox.journal import HTTP, INVALID_KEY, WALL_OFFSET, RequestJournal, keep_body
 
 # The journal's own API: a console polling it would otherwise fill the ring with its reads.
 UNJOURNALED = "/_sandbox/requests"
 _EXPLAIN = EXPLAIN_HEADER.lower().encode("latin-1")
+_BODILESS = frozenset(("GET", "HEAD", "OPTIONS"))
 
 
 async def serve_observed(
@@ -41,87 +43,83 @@ async def serve_observed(
 ) -> None:
     """``send`` is the server's own (uvicorn's bound ``RequestResponseCycle.send``, whose transport a drop
     aborts); responses get ``id_header`` (X-Request-ID) here, as the edge's plain path adds it."""
-    method, path, query, headers = scope["method"], scope["path"], scope["query_string"], scope["headers"]
-    recording = journal is not None and not path.startswith(UNJOURNALED)  # (Litestar may rewrite scope["path"])
-    started = time.perf_counter()
-    status: int | None = None
-    response_headers: Any = None
-    response_body = b""
-    response_size = 0
-    request_body = b""
-    request_size = 0
+    path = scope["path"]  # read before Litestar may rewrite it; the one-character slice is a cached string
+    recording = journal is not None and (path[1:2] != "_" or not path.startswith(UNJOURNALED))
+    started = perf_counter()
+    start: Any = None  # the response's http.response.start message, as sent
+    response_body = request_body = b""
+    response_size = request_size = 0
     dropped = False
-    explain = rule.explain() if rule is not None else None
-    explain_header = (_EXPLAIN, explain.encode("latin-1", "replace")) if explain else None
+    explain = explain_header = None
+    if rule is not None:
+        explain = rule.explain()
+        explain_header = (_EXPLAIN, explain.encode("latin-1", "replace"))
 
     async def send_recorded(message: Message) -> None:
-        nonlocal status, response_headers, response_body, response_size
-        kind = message["type"]
-        if kind == "http.response.start":
-            sent = message.get("headers") or []
-            if not any(k.lower() == b"x-request-id" for k, _ in sent):
-                sent = [*sent, id_header]
-            if explain_header is not None:
-                sent = [*sent, explain_header]
-            message["headers"] = sent
-            status, response_headers = message["status"], sent
-        elif kind == "http.response.body":
+        nonlocal start, response_body, response_size
+        if message["type"] == "http.response.start":
+            sent = with_request_id(message.get("headers"), id_header)
+            message["headers"] = sent if explain_header is None else [*sent, explain_header]
+            start = message
+        else:
             body = message.get("body")
             if body:
-                response_body = keep_body(response_body, body)
+                response_body = keep_body(response_body, body) if response_body else body
                 response_size += len(body)
         await send(message)
 
     async def receive_recorded() -> Message:
         nonlocal request_body, request_size
         message = await receive()
-        if message["type"] == "http.request":
-            body = message.get("body")
-            if body:
-                request_body = keep_body(request_body, body)
-                request_size += len(body)
+        body = message.get("body")  # (an http.disconnect has none)
+        if body:
+            request_body = keep_body(request_body, body) if request_body else body
+            request_size += len(body)
         return message
 
-    def lost(answered: int | None) -> None:  # a drop: what the client never got
-        nonlocal status, dropped
-        dropped = True
-        if answered is not None:
-            status = answered
-
+    # A request without a body (GET, HEAD, OPTIONS) has nothing to record on the way in: the server's
+    # own receive serves it.
+    inner_receive = receive_recorded if recording and scope["method"] not in _BODILESS else receive
+    status: int | None = None
     try:
         if rule is None:
-            await app(scope, receive_recorded if recording else receive, send_recorded)
+            await app(scope, inner_receive, send_recorded)
         else:
-            inner_receive = receive_recorded if recording else receive
+
+            def lost(answered: int | None) -> None:  # a drop: what the client never got
+                nonlocal status, dropped
+                dropped = True
+                if answered is not None:
+                    status = answered
+
             await _apply(rule, app, scope, inner_receive, send, send_recorded, lost, paths, explain or "", rng)
     finally:
         if recording and journal is not None:
-            # A fault answered before routing: whether a route fits is unknown (None), not "no".
             routed: bool | None = "route_handler" in scope
-            if not routed and rule is not None and rule.action != "delay" and rule.when != "after":
-                routed = None
+            if rule is not None and not routed and rule.action != "delay" and rule.when != "after":
+                routed = None  # a fault answered before routing: whether a route fits is unknown, not "no"
             journal.keep(
                 (
                     journal.next_id(),
                     HTTP,
                     started + WALL_OFFSET,
                     clock_time,
-                    method,
+                    scope["method"],
                     path,
-                    query,
-                    tuple(headers),
+                    scope["query_string"],
+                    tuple(scope["headers"]),
                     request_id,
-                    status,
+                    status if start is None else start["status"],
                     started,
-                    time.perf_counter(),
+                    perf_counter(),
                     request_body,
                     request_size,
                     response_body,
                     response_size,
-                    as_tuple(response_headers),
+                    None if start is None else tuple(start["headers"]),
                     routed,
                     scope["state"].get(INVALID_KEY),
-                    explain if rule is not None else None,
+                    explain,
                     dropped,
                     None,
                     None,

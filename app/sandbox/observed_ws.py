@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
+from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -77,13 +77,16 @@ class _Observed:
         self.headers = tuple(scope["headers"])  # shared by every frame's entry (compact: no list each)
         self.paths = paths
         self.journal = sandbox.journal
+        self.clock_time = sandbox.clock.time  # bound once: read per frame
         self.book = sandbox.faults
         self.one_off = one_off
-        self.opened = time.perf_counter()
+        self.opened = perf_counter()
         self.closed = False
         self.accepted = False
         self.lose_reply: FaultRule | None = None
         self.credential: str | None = None  # Socket.IO's CONNECT packet ("40{...token...}"), kept raw
+        # Engine.IO clients always send EIO= in the upgrade's query; other sockets never look for it.
+        self.awaits_connect = b"EIO=" in self.query
 
     # -- journal ------------------------------------------------------------------------------
     def record(
@@ -98,13 +101,13 @@ class _Observed:
         journal = self.journal
         if journal is None:
             return
-        now = time.perf_counter()
+        now = perf_counter()
         journal.keep(
             (
                 journal.next_id(),
                 kind,
                 now + WALL_OFFSET,
-                self.sandbox.clock.time(),
+                self.clock_time(),
                 WS_METHOD,
                 self.path,
                 self.query,
@@ -175,16 +178,15 @@ class _Observed:
                     frame = message.get("text")
                     if frame is None:
                         frame = message.get("bytes")
-                    if self.credential is None and isinstance(frame, str) and frame.startswith("40"):
-                        self.credential = frame
+                    if self.awaits_connect and isinstance(frame, str) and frame.startswith("40"):
+                        self.credential, self.awaits_connect = frame, False
                     rule = self.frame_rule(frame) if self.book.rules else None
-                    if rule is not None and self.closed:
-                        continue
                     if rule is None:
                         self.record(WS_IN, frame)
+                    elif self.closed:
+                        continue
                     else:
                         self.record(WS_IN, frame=frame, injected=rule.explain())
-                    if rule is not None:
                         if rule.action == "delay":
                             await asyncio.sleep(rule.hold_seconds(self.book.rng))
                         elif rule.action == "drop" and rule.when == "after":
