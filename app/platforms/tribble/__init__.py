@@ -37,13 +37,11 @@ from app.platforms.tribble import (
     bills,
     fixtures,
     kyc,
-    payment_methods,
     payments,
     provisioning,
     realtime,
     refunds,
     settlements,
-    transactions,
     wallets,
 )
 from app.platforms.tribble.errors import error_response
@@ -56,6 +54,7 @@ from app.platforms.tribble.routes import bills as bill_routes
 from app.platforms.tribble.routes import disputes as dispute_routes
 from app.platforms.tribble.routes import fraud as fraud_routes
 from app.platforms.tribble.routes import merchants as merchant_routes
+from app.platforms.tribble.routes import payment_methods as payment_method_routes
 from app.platforms.tribble.routes import receipts as receipt_routes
 from app.platforms.tribble.routes import refunds as refund_routes
 from app.platforms.tribble.routes import subscriptions as subscription_routes
@@ -69,8 +68,7 @@ ROUTES: list[Any] = [
     *auth_routes.ROUTES,
     *user_routes.ROUTES,
     *wallet_routes.ROUTES,
-    *payment_methods.ROUTES,
-    *transactions.ROUTES,
+    *payment_method_routes.ROUTES,
     *transaction_routes.ROUTES,
     *refund_routes.ROUTES,
     *receipt_routes.ROUTES,

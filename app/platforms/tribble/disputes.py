@@ -15,7 +15,7 @@ from app.core.errors import DomainError, InsufficientFunds
 from app.core.identity.models import Principal
 from app.core.ledger.models import Journal, Leg
 from app.core.money import parse_amount
-from app.platforms.tribble import merchants
+from app.platforms.tribble import events, merchants
 from app.platforms.tribble.errors import TribbleError, invalid, invalid_amount
 from app.platforms.tribble.render import amount, new_id
 from app.platforms.tribble.schemas.disputes import (
@@ -26,6 +26,7 @@ from app.platforms.tribble.schemas.disputes import (
 from app.platforms.tribble.store import disputes as store
 from app.platforms.tribble.store.events import transaction_by_id
 from app.platforms.tribble.store.merchants import merchant_owner
+from app.platforms.tribble.transactions import visible_transaction
 from app.runtime import Sandbox
 
 DISPUTE_WINDOW_DAYS = 120
@@ -106,6 +107,38 @@ def open_dispute_in(
         + (deadline, respond_by, now),
     )
     return value
+
+
+async def open_dispute(
+    sandbox: Sandbox, caller: Principal, transaction_id: str, data: DisputeIn
+) -> tuple[str, Any, int, float, float]:
+    """Open a dispute on the caller's payment (the merchant's funds held) and tell both sides:
+    (dispute id, the transaction, the amount disputed, deadline, now)."""
+    txn = await visible_transaction(sandbox, caller, transaction_id)
+    now = sandbox.clock.time()
+    check_disputable(caller, txn, data, now)
+    merchant = await merchants.get_merchant(sandbox, txn["merchant_id"])
+    merchant_acct = await merchants.merchant_account(sandbox, merchant, txn["currency"])
+    dispute_id = new_id("dispute")
+    deadline = now + DEADLINE_DAYS * 86400
+    respond_by = now + MERCHANT_RESPONSE_DAYS * 86400
+    row = (dispute_id, caller.user.id, merchant["id"], data.reason, data.description, deadline, respond_by)
+    value = int(await sandbox.db.write(lambda conn: open_dispute_in(conn, txn, row, merchant_acct.id, now)))
+    await events.publish(
+        sandbox,
+        "dispute:created",
+        {
+            "disputeId": dispute_id,
+            "transactionId": txn["id"],
+            "reason": data.reason,
+            "amount": amount(value, txn["currency"]),
+            "deadline": iso(deadline)[:10],
+            "timestamp": iso(now),
+        },
+        caller.user.id,
+        (int(merchant["owner_user_id"]),),
+    )
+    return dispute_id, txn, value, deadline, now
 
 
 async def evidence_files(request: Request[Any, Any, Any]) -> tuple[list[tuple[UploadFile, bytes]], Any, Any]:

@@ -1,7 +1,7 @@
 """Fixture items of Tribble: merchants, cards, payments, subscriptions and disputes.
 
-Each is made by the route handler the REST call would run, for the item's user (a principal of
-that user, as if their token had been presented), so every rule of the contract applies:
+Each is made by the domain function the REST call's handler calls, for the item's user (a principal
+of that user, as if their token had been presented), so every rule of the contract applies:
 ``tribble_merchants`` registers (then approves or rejects as an admin review does),
 ``tribble_cards`` tokenises through the card simulator, ``tribble_payments`` pays a merchant from
 the wallet or a card, ``tribble_subscriptions`` creates the merchant's plan and enrols the
@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 import msgspec
-from litestar import Request, Response
+from litestar import Response
 
 from app.core import fixture_kinds
 from app.core.errors import DomainError, ValidationFailed
@@ -24,14 +24,11 @@ from app.core.fixture_kinds import Built, Declared, FixtureKind, Issue, Ref
 from app.core.identity.models import Principal, User
 from app.core.ledger.postings import MAX_MINOR
 from app.core.money import normalize_currency, to_float
-from app.platforms.tribble import admin, merchants, payment_methods, transactions
+from app.platforms.tribble import admin, merchants, payment_methods, subscriptions, transactions
 from app.platforms.tribble.billing import DECLINING, FREQUENCIES
-from app.platforms.tribble.disputes import REASONS
+from app.platforms.tribble.disputes import REASONS, open_dispute
 from app.platforms.tribble.errors import TribbleError
 from app.platforms.tribble.render import wallet_id
-from app.platforms.tribble.routes import merchants as merchant_routes
-from app.platforms.tribble.routes import subscriptions as subscription_routes
-from app.platforms.tribble.routes.disputes import create_dispute
 from app.platforms.tribble.schemas import PaymentMethodIn, TransactionIn
 from app.platforms.tribble.schemas.disputes import DisputeIn
 from app.platforms.tribble.schemas.merchants import MerchantRegisterIn
@@ -122,11 +119,6 @@ def _as(user: User) -> Principal:
     return Principal(user=user, claims={"sub": user.uuid, "uid": user.id, "fixture": True}, jti="fixture", scope="full")
 
 
-def _internal_request(path: str) -> Request[Any, Any, Any]:
-    """A request with no client headers (no device, IP or country for the fraud checks)."""
-    return Request(scope={"type": "http", "method": "POST", "path": path, "headers": [], "query_string": b""})  # type: ignore[arg-type]
-
-
 def _domain(exc: TribbleError) -> DomainError:
     detail = f" ({exc.details})" if exc.details else ""
     return ValidationFailed(f"Tribble refused: {exc.message}{detail}", code=exc.error_code.lower())
@@ -168,14 +160,14 @@ async def _apply_merchant(name: str, item: Merchant, built: Built) -> dict[str, 
         business_name=item.business_name, entity_type=item.entity_type, tax_id=item.tax_id, industry=item.industry
     )
     try:
-        out = await merchant_routes.register_merchant.fn(caller=_as(owner), sandbox=sandbox, data=data)
+        merchant_id, *_ = await merchants.register(sandbox, owner.id, data)
         if item.kyc_status == "APPROVED":
-            await admin.approve(sandbox, out.merchant_id, f"fixture {name}")
+            await admin.approve(sandbox, merchant_id, f"fixture {name}")
         elif item.kyc_status == "REJECTED":
-            await admin.reject(sandbox, out.merchant_id, "fixture", f"fixture {name}")
+            await admin.reject(sandbox, merchant_id, "fixture", f"fixture {name}")
     except TribbleError as exc:
         raise _domain(exc) from None
-    return {"tribble": {"merchantId": out.merchant_id, "kycStatus": item.kyc_status}}
+    return {"tribble": {"merchantId": merchant_id, "kycStatus": item.kyc_status}}
 
 
 # -- cards ---------------------------------------------------------------------------------------
@@ -205,10 +197,10 @@ async def _apply_card(name: str, item: Card, built: Built) -> dict[str, Any]:
         is_default=item.is_default,
     )
     try:
-        out = await payment_methods.add_payment_method.fn(caller=_as(owner), sandbox=sandbox, data=data)
+        row, _ = await payment_methods.add_method(sandbox, owner.id, data)
     except TribbleError as exc:
         raise _domain(exc) from None
-    return {"tribble": {"paymentMethodId": out.payment_method_id, "last4Digits": out.last4_digits, "brand": out.brand}}
+    return {"tribble": {"paymentMethodId": row["id"], "last4Digits": row["last4"], "brand": row["brand"]}}
 
 
 # -- payments ------------------------------------------------------------------------------------
@@ -254,13 +246,8 @@ async def _apply_payment(name: str, item: Payment, built: Built) -> dict[str, An
     pending = "3D Secure authentication required" if item.state == THREE_DS else "the card processor is working on it"
     try:
         with held_pending(f"fixture {name}: {pending}"):
-            response = await transactions.create_transaction.fn(
-                request=_internal_request("/api/v1/transactions"),
-                caller=_as(customer),
-                sandbox=sandbox,
-                data=data,
-                idempotency_key=f"fixture:{name}",
-            )
+            # No client headers: no device, IP or country for the fraud checks.
+            response = await transactions.create_payment(sandbox, _as(customer), data, f"fixture:{name}")
     except TribbleError as exc:
         raise _domain(exc) from None
     body = _body(response)
@@ -330,20 +317,15 @@ async def _apply_subscription(name: str, item: Subscription, built: Built) -> di
     )
     method = built.ids(item.card)["tribble"]["paymentMethodId"] if item.card is not None else "wallet"
     try:
-        created = await subscription_routes.create_plan.fn(caller=_as(owner), sandbox=sandbox, data=plan_in)
-        enrolled = await subscription_routes.subscribe.fn(
-            caller=_as(customer), sandbox=sandbox, data=SubscribeIn(plan_id=created.plan_id, payment_method_id=method)
-        )
+        plan_id, *_ = await subscriptions.add_plan(sandbox, _as(owner), plan_in)
+        enrolment = SubscribeIn(plan_id=plan_id, payment_method_id=method)
+        _, sub_id, sub, _, _ = await subscriptions.enrol(sandbox, _as(customer), enrolment)
     except TribbleError as exc:
         raise _domain(exc) from None
-    wanted = item.status.upper()
-    if enrolled.status != wanted:
-        raise ValidationFailed(
-            f"the subscription is {enrolled.status} after enrolment, not {wanted}", code="unexpected_state"
-        )
-    return {
-        "tribble": {"subscriptionId": enrolled.subscription_id, "planId": created.plan_id, "status": enrolled.status}
-    }
+    wanted, status = item.status.upper(), sub["status"]
+    if status != wanted:
+        raise ValidationFailed(f"the subscription is {status} after enrolment, not {wanted}", code="unexpected_state")
+    return {"tribble": {"subscriptionId": sub_id, "planId": plan_id, "status": status}}
 
 
 # -- disputes ------------------------------------------------------------------------------------
@@ -359,15 +341,11 @@ async def _apply_dispute(name: str, item: Dispute, built: Built) -> dict[str, An
     customer = await built.user(payment.customer)
     txn_id = built.ids(item.payment)["tribble"]["transactionId"]
     try:
-        out = await create_dispute.fn(
-            caller=_as(customer),
-            sandbox=built.sandbox,
-            transactionId=txn_id,
-            data=DisputeIn(reason=item.reason, description=item.description),
-        )
+        data = DisputeIn(reason=item.reason, description=item.description)
+        dispute_id, *_ = await open_dispute(built.sandbox, _as(customer), txn_id, data)
     except TribbleError as exc:
         raise _domain(exc) from None
-    return {"tribble": {"disputeId": out.dispute_id, "transactionId": txn_id, "status": out.status}}
+    return {"tribble": {"disputeId": dispute_id, "transactionId": txn_id, "status": "OPEN"}}
 
 
 def _account_kinds() -> tuple[FixtureKind, ...]:

@@ -2,6 +2,7 @@
 
 Only the card token, last four digits, brand and expiry are stored; the card number and CVV
 never reach the database. Bank account numbers are stored masked (``****5678``).
+The rules are here; the handlers are in routes/payment_methods.py.
 """
 
 from __future__ import annotations
@@ -10,21 +11,11 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from litestar import delete, get, post
-
 from app.core.errors import DomainError
-from app.core.identity.models import Principal
 from app.platforms.tribble.errors import TribbleError, invalid
-from app.platforms.tribble.pagination import ListQuery, apply
 from app.platforms.tribble.render import mask_account, new_id, ts
-from app.platforms.tribble.schemas import (
-    PaymentMethodDeletedOut,
-    PaymentMethodIn,
-    PaymentMethodListOut,
-    PaymentMethodOut,
-)
+from app.platforms.tribble.schemas import PaymentMethodIn, PaymentMethodOut
 from app.platforms.tribble.store import payment_methods as store
-from app.registry import SandboxDep
 from app.runtime import Sandbox
 
 _DIGITS = re.compile(r"^\d+$")
@@ -147,10 +138,10 @@ def ensure_usable(sandbox: Sandbox, row: Any) -> None:
         raise TribbleError("UNPROCESSABLE_ENTITY", "Card has expired", {"paymentMethodId": row["id"]})
 
 
-@post("/payment-methods", status_code=201, summary="Add a card or bank account", tags=["tribble: payment methods"])
-async def add_payment_method(caller: Principal, sandbox: SandboxDep, data: PaymentMethodIn) -> PaymentMethodOut:
+async def add_method(sandbox: Sandbox, user_id: int, data: PaymentMethodIn) -> tuple[Any, str]:
+    """Validate and store a card (tokenised by the card simulator) or a bank account: (its row, the message)."""
     if data.type == "card":
-        fields = await _add_card(sandbox, caller.user.id, data)
+        fields = await _add_card(sandbox, user_id, data)
         prefix, message = "card", "Card added successfully. Card has been tokenized."
     elif data.type == "bank_account":
         fields = _add_bank(data)
@@ -159,50 +150,22 @@ async def add_payment_method(caller: Principal, sandbox: SandboxDep, data: Payme
         raise invalid("type", "type must be 'card' or 'bank_account'")
     method_id = new_id(prefix)
     now = sandbox.clock.time()
-    user_id = caller.user.id
 
     row = await sandbox.db.write(
         lambda conn: store.insert_method(conn, method_id, user_id, data.is_default, now, fields)
     )
-    return render(row, full=True, message=message)
+    return row, message
 
 
-@get("/payment-methods", summary="List payment methods", tags=["tribble: payment methods"])
-async def list_payment_methods(caller: Principal, sandbox: SandboxDep, listing: ListQuery) -> PaymentMethodListOut:
-    user_id = caller.user.id
-    rows = await sandbox.db.read(lambda conn: store.methods_of_user(conn, user_id))
-    page, total = apply(
-        rows,
-        listing,
-        status=lambda r: "ACTIVE" if r["is_active"] else "INACTIVE",
-        created=lambda r: r["created_at"],
-        text=lambda r: (r["type"], r["brand"], r["last4"], r["cardholder_name"], r["bank_name"], r["account_holder"]),
-        sort_keys={
-            "createdAt": lambda r: r["created_at"],
-            "type": lambda r: r["type"],
-            "isDefault": lambda r: r["is_default"],
-        },
-    )
-    return PaymentMethodListOut(payment_methods=[render(r) for r in page], pagination=listing.page(total))
+async def methods_of(sandbox: Sandbox, user_id: int) -> list[Any]:
+    """The user's payment methods (deleted ones left out)."""
+    return await sandbox.db.read(lambda conn: store.methods_of_user(conn, user_id))
 
 
-@delete(
-    "/payment-methods/{paymentMethodId:str}",
-    status_code=200,
-    summary="Remove a payment method",
-    tags=["tribble: payment methods"],
-)
-async def delete_payment_method(
-    caller: Principal,
-    sandbox: SandboxDep,
-    paymentMethodId: str,
-) -> PaymentMethodDeletedOut:
-    row = await owned_method(sandbox, caller.user.id, paymentMethodId)
+async def remove_method(sandbox: Sandbox, user_id: int, method_id: str) -> Any:
+    """Delete one of the user's payment methods (404 for another user's): its row as it was."""
+    row = await owned_method(sandbox, user_id, method_id)
     now = sandbox.clock.time()
-    user_id = caller.user.id
 
     await sandbox.db.write(lambda conn: store.delete_method(conn, row, user_id, now))
-    return PaymentMethodDeletedOut(message="Payment method deleted successfully", payment_method_id=row["id"])
-
-
-ROUTES = [add_payment_method, list_payment_methods, delete_payment_method]
+    return row

@@ -9,7 +9,7 @@ import sqlite3
 from typing import Any
 
 import msgspec
-from litestar import Request, Response
+from litestar import Response
 
 from app.core.clock import iso
 from app.core.errors import InsufficientFunds
@@ -77,15 +77,15 @@ def to_builtins(value: Any) -> Any:
     return msgspec.to_builtins(value)
 
 
-def error_body(sandbox: Sandbox, request: Request[Any, Any, Any], err: TribbleError) -> dict[str, Any]:
-    state = request.scope.get("state") or {}
+def error_body(sandbox: Sandbox, request_id: str, err: TribbleError) -> dict[str, Any]:
+    """The error envelope of a stored answer (a retry with the same Idempotency-Key gets it again)."""
     return {
         "statusCode": err.status,
         "errorCode": err.error_code,
         "message": err.message,
         "details": err.details,
         "timestamp": iso(sandbox.clock.time()),
-        "requestId": str(state.get("request_id", "")) if isinstance(state, dict) else "",
+        "requestId": request_id,
     }
 
 

@@ -17,6 +17,7 @@ from app.platforms.tribble.errors import TribbleError, invalid, invalid_amount
 from app.platforms.tribble.render import account_id_of_wallet, new_id
 from app.platforms.tribble.schemas.subscriptions import (
     PlanIn,
+    SubscribeIn,
 )
 from app.platforms.tribble.store import subscriptions as store
 from app.platforms.tribble.store.merchants import merchant_owner
@@ -66,6 +67,33 @@ def plan_terms(data: PlanIn) -> tuple[str, str, int, int, int]:
     if setup < 0 or trial < 0:
         raise invalid("setupFee" if setup < 0 else "trialAmount", "must not be negative")
     return name, currency, value, setup, trial
+
+
+async def add_plan(sandbox: Sandbox, caller: Principal, data: PlanIn) -> tuple[str, str, str, int, float]:
+    """A new ACTIVE plan of the merchant ``plan_merchant`` finds: (plan id, name, currency, amount, now)."""
+    merchant = await plan_merchant(sandbox, caller, data.merchant_id)
+    name, currency, value, setup, trial = plan_terms(data)
+    plan_id = new_id("plan")
+    now = sandbox.clock.time()
+    await store.insert_plan(
+        sandbox.db,
+        (
+            plan_id,
+            merchant["id"],
+            name,
+            data.plan_description,
+            value,
+            currency,
+            data.billing_frequency,
+            data.billing_interval,
+            data.trial_period_days,
+            trial,
+            setup,
+            data.max_charges,
+            now,
+        ),
+    )
+    return plan_id, name, currency, value, now
 
 
 async def get_plan(sandbox: Sandbox, plan_id: str) -> Any:
@@ -127,6 +155,28 @@ async def first_charges(sandbox: Sandbox, plan: Any, sub_id: str, trial_end: flo
         await billing.renew(sandbox, sub_id, first_charge)
     else:
         await billing.schedule_renewal(sandbox, sub_id, first_charge)
+
+
+async def enrol(sandbox: Sandbox, caller: Principal, data: SubscribeIn) -> tuple[Any, str, Any, float | None, float]:
+    """Enrol the caller in an ACTIVE plan and take the first charges: (plan, subscription id, the
+    subscription row after them, trial end, now)."""
+    plan = await get_plan(sandbox, data.plan_id)
+    if plan["status"] != "ACTIVE":
+        raise TribbleError("UNPROCESSABLE_ENTITY", "Subscription plan is not active", {"planId": plan["id"]})
+    user = caller.user
+    method = data.payment_method_id
+    await check_payment_method(sandbox, caller, plan, method)
+    now = sandbox.clock.time()
+    start = start_of(data.start_date, now)
+    trial_days = int(plan["trial_period_days"])
+    trial_end = start + trial_days * 86400 if trial_days else None
+    first_charge = trial_end if trial_end is not None else start
+    sub_id = new_id("sub")
+    row = (sub_id, plan["id"], plan["merchant_id"], user.id, method or "wallet", start, trial_end, first_charge, now)
+    await sandbox.db.write(lambda conn: enrol_in(conn, row))
+    await first_charges(sandbox, plan, sub_id, trial_end, now)
+    sub = await store.subscription_by_id(sandbox.db, sub_id)
+    return plan, sub_id, sub, trial_end, now
 
 
 async def visible_subscription(sandbox: Sandbox, caller: Principal, sub_id: str, *, manage: bool = False) -> Any:

@@ -4,16 +4,16 @@ A payment from the wallet (``paymentMethodId`` omitted, ``"wallet"`` or a wallet
 customer wallet -> merchant account at once (``SUCCESS``). A card payment is ``PROCESSING``
 until the card processor simulator settles it (settlement -> merchant account). The
 ``Idempotency-Key`` header makes a retry return the first response and post nothing.
+The rules are here; the handlers are in routes/transactions.py.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Annotated, Any
+from typing import Any
 
-from litestar import Request, Response, post
-from litestar.params import HeaderParameter
+from litestar import Request, Response
 
 from app.core.clock import iso
 from app.core.errors import DomainError
@@ -36,8 +36,11 @@ from app.platforms.tribble.schemas import (
 )
 from app.platforms.tribble.store import payment_methods as methods_store
 from app.platforms.tribble.store import transactions as store
-from app.registry import SandboxDep
 from app.runtime import Sandbox
+
+# (device id, client IP, country): what the fraud engine scores besides the payment itself.
+ClientContext = tuple[str | None, str | None, str | None]
+NO_CLIENT: ClientContext = (None, None, None)
 
 
 async def get_transaction(sandbox: Sandbox, transaction_id: str) -> Any:
@@ -57,13 +60,6 @@ async def visible_transaction(sandbox: Sandbox, caller: Principal, transaction_i
         if merchant is not None and int(merchant["owner_user_id"]) == caller.user.id:
             return row
     raise TribbleError("NOT_FOUND", "Transaction not found", {"transactionId": transaction_id})
-
-
-def _client_ip(request: Request[Any, Any, Any]) -> str | None:
-    forwarded = request.headers.get("x-forwarded-for")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.client.host if request.client else None
 
 
 def _request_fingerprint(data: TransactionIn, minor: int, currency: str) -> dict[str, Any]:
@@ -126,13 +122,6 @@ async def _payment_source(
     return None, method
 
 
-def _client_context(request: Request[Any, Any, Any]) -> tuple[str | None, str | None, str | None]:
-    """(device id, client IP, country) the fraud engine scores."""
-    device_id = (request.headers.get("x-device-id") or "").strip()[:200] or None
-    country = (request.headers.get("x-country") or "").strip()[:2] or None
-    return device_id, _client_ip(request), country
-
-
 def _base_row(
     txn_id: str,
     user: User,
@@ -142,7 +131,7 @@ def _base_row(
     data: TransactionIn,
     minor: int,
     currency: str,
-    context: tuple[str | None, str | None, str | None],
+    context: ClientContext,
     key: str | None,
     now: float,
 ) -> dict[str, Any]:
@@ -168,7 +157,7 @@ def _base_row(
 
 async def _blocked(
     sandbox: Sandbox,
-    request: Request[Any, Any, Any],
+    request_id: str,
     base: dict[str, Any],
     assessment: risk.Assessment,
     fingerprint: dict[str, Any],
@@ -185,7 +174,7 @@ async def _blocked(
             "decision": assessment.decision,
         },
     )
-    body = payments.error_body(sandbox, request, err)
+    body = payments.error_body(sandbox, request_id, err)
     await payments.record_blocked(sandbox, base, assessment, {"request": fingerprint, "status": 403, "body": body})
     user_id = int(base["customer_user_id"])
     await events.risk_alert(sandbox, txn_id, user_id, assessment.score, assessment.level, assessment.decision)
@@ -250,16 +239,17 @@ async def _pay_by_card(
     return Response(out, status_code=201, headers=headers)
 
 
-@post("/transactions", status_code=201, summary="Create a payment to a merchant", tags=["tribble: transactions"])
-async def create_transaction(
-    request: Request[Any, Any, Any],
+async def create_payment(
+    sandbox: Sandbox,
     caller: Principal,
-    sandbox: SandboxDep,
     data: TransactionIn,
-    idempotency_key: Annotated[
-        str | None, HeaderParameter(name="Idempotency-Key", description="Retry-safe key", required=False)
-    ] = None,
-) -> Response[TransactionCreatedOut]:
+    idempotency_key: str | None = None,
+    context: ClientContext = NO_CLIENT,
+    request_id: str = "",
+) -> Response[Any]:
+    """Pay a merchant from the wallet (posted at once) or a card (PROCESSING until the card simulator
+    settles it): the answer is the first one for a known ``Idempotency-Key`` (nothing posted again),
+    the stored FRAUD_BLOCK envelope (403, ``requestId`` in it) when the fraud engine blocks, else 201."""
     currency = wallets.normalize(data.currency)
     try:
         minor = parse_amount(data.amount, currency)
@@ -277,13 +267,12 @@ async def create_transaction(
     merchant = await _active_merchant(sandbox, data.merchant_id)
     wallet, method = await _payment_source(sandbox, caller, user, data.payment_method_id, currency)
     await kyc.check_limits(sandbox, user.id, user.kyc_tier, minor, currency)
-    context = _client_context(request)
     device_id, ip, country = context
     assessment = await risk.assess(sandbox, user, minor, currency, device_id=device_id, ip=ip, country=country)
     now = sandbox.clock.time()
     base = _base_row(new_id("txn"), user, merchant, wallet, method, data, minor, currency, context, key, now)
     if assessment.blocks:
-        return await _blocked(sandbox, request, base, assessment, fingerprint)
+        return await _blocked(sandbox, request_id, base, assessment, fingerprint)
     brief = FraudScoreBrief(score=assessment.score, risk_level=assessment.level, decision=assessment.decision)
     if wallet is not None:
         return await payments.pay_from_wallet(
@@ -357,6 +346,3 @@ async def render_transaction(sandbox: Sandbox, row: Any, base_url: str) -> Trans
 
 def base_url_of(request: Request[Any, Any, Any]) -> str:
     return str(request.base_url).rstrip("/")
-
-
-ROUTES = [create_transaction]

@@ -8,20 +8,17 @@ from litestar import Request, Response, get, post, put
 
 from app.core.clock import iso
 from app.core.identity.models import Principal
-from app.platforms.tribble import events, merchants
 from app.platforms.tribble.disputes import (
-    DEADLINE_DAYS,
     MERCHANT_RESPONSE_DAYS,
     add_evidence_in,
     approve_dispute,
-    check_disputable,
     evidence_files,
     get_dispute,
-    open_dispute_in,
+    open_dispute,
     reject_dispute,
 )
 from app.platforms.tribble.errors import TribbleError, invalid
-from app.platforms.tribble.render import amount, new_id, ts
+from app.platforms.tribble.render import amount, ts
 from app.platforms.tribble.schemas.disputes import (
     DisputeCreatedOut,
     DisputeIn,
@@ -34,7 +31,6 @@ from app.platforms.tribble.schemas.disputes import (
 )
 from app.platforms.tribble.security import require_admin
 from app.platforms.tribble.store import disputes as store
-from app.platforms.tribble.transactions import visible_transaction
 from app.registry import SandboxDep
 
 
@@ -50,30 +46,7 @@ async def create_dispute(
     transactionId: str,
     data: DisputeIn,
 ) -> DisputeCreatedOut:
-    txn = await visible_transaction(sandbox, caller, transactionId)
-    now = sandbox.clock.time()
-    check_disputable(caller, txn, data, now)
-    merchant = await merchants.get_merchant(sandbox, txn["merchant_id"])
-    merchant_acct = await merchants.merchant_account(sandbox, merchant, txn["currency"])
-    dispute_id = new_id("dispute")
-    deadline = now + DEADLINE_DAYS * 86400
-    respond_by = now + MERCHANT_RESPONSE_DAYS * 86400
-    row = (dispute_id, caller.user.id, merchant["id"], data.reason, data.description, deadline, respond_by)
-    value = int(await sandbox.db.write(lambda conn: open_dispute_in(conn, txn, row, merchant_acct.id, now)))
-    await events.publish(
-        sandbox,
-        "dispute:created",
-        {
-            "disputeId": dispute_id,
-            "transactionId": txn["id"],
-            "reason": data.reason,
-            "amount": amount(value, txn["currency"]),
-            "deadline": iso(deadline)[:10],
-            "timestamp": iso(now),
-        },
-        caller.user.id,
-        (int(merchant["owner_user_id"]),),
-    )
+    dispute_id, txn, value, deadline, now = await open_dispute(sandbox, caller, transactionId, data)
     return DisputeCreatedOut(
         dispute_id=dispute_id,
         transaction_id=txn["id"],

@@ -10,7 +10,7 @@ from app.platforms.tribble import billing, merchants
 from app.platforms.tribble.errors import TribbleError
 from app.platforms.tribble.fraud import period_of
 from app.platforms.tribble.pagination import ListQuery, apply
-from app.platforms.tribble.render import amount, new_id
+from app.platforms.tribble.render import amount
 from app.platforms.tribble.schemas.subscriptions import (
     CancelledOut,
     ChargeItem,
@@ -32,13 +32,9 @@ from app.platforms.tribble.schemas.subscriptions import (
 from app.platforms.tribble.store import subscriptions as store
 from app.platforms.tribble.subscriptions import (
     OPEN_STATUSES,
-    check_payment_method,
-    enrol_in,
-    first_charges,
+    add_plan,
+    enrol,
     get_plan,
-    plan_merchant,
-    plan_terms,
-    start_of,
     visible_subscription,
 )
 from app.registry import SandboxDep
@@ -46,28 +42,7 @@ from app.registry import SandboxDep
 
 @post("/subscription-plans", status_code=201, summary="Create a subscription plan", tags=["tribble: subscriptions"])
 async def create_plan(caller: Principal, sandbox: SandboxDep, data: PlanIn) -> PlanCreatedOut:
-    merchant = await plan_merchant(sandbox, caller, data.merchant_id)
-    name, currency, value, setup, trial = plan_terms(data)
-    plan_id = new_id("plan")
-    now = sandbox.clock.time()
-    await store.insert_plan(
-        sandbox.db,
-        (
-            plan_id,
-            merchant["id"],
-            name,
-            data.plan_description,
-            value,
-            currency,
-            data.billing_frequency,
-            data.billing_interval,
-            data.trial_period_days,
-            trial,
-            setup,
-            data.max_charges,
-            now,
-        ),
-    )
+    plan_id, name, currency, value, now = await add_plan(sandbox, caller, data)
     return PlanCreatedOut(
         plan_id=plan_id,
         plan_name=name,
@@ -104,22 +79,8 @@ async def get_plan_route(caller: Principal, sandbox: SandboxDep, planId: str) ->
 
 @post("/subscriptions", status_code=201, summary="Enrol in a subscription plan", tags=["tribble: subscriptions"])
 async def subscribe(caller: Principal, sandbox: SandboxDep, data: SubscribeIn) -> SubscribedOut:
-    plan = await get_plan(sandbox, data.plan_id)
-    if plan["status"] != "ACTIVE":
-        raise TribbleError("UNPROCESSABLE_ENTITY", "Subscription plan is not active", {"planId": plan["id"]})
-    user = caller.user
-    method = data.payment_method_id
-    await check_payment_method(sandbox, caller, plan, method)
-    now = sandbox.clock.time()
-    start = start_of(data.start_date, now)
+    plan, sub_id, sub, trial_end, now = await enrol(sandbox, caller, data)
     trial_days = int(plan["trial_period_days"])
-    trial_end = start + trial_days * 86400 if trial_days else None
-    first_charge = trial_end if trial_end is not None else start
-    sub_id = new_id("sub")
-    row = (sub_id, plan["id"], plan["merchant_id"], user.id, method or "wallet", start, trial_end, first_charge, now)
-    await sandbox.db.write(lambda conn: enrol_in(conn, row))
-    await first_charges(sandbox, plan, sub_id, trial_end, now)
-    sub = await store.subscription_by_id(sandbox.db, sub_id)
     message = "Subscription activated successfully."
     if trial_days:
         message += f" Trial period: {trial_days} days"

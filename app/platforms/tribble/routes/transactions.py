@@ -1,11 +1,12 @@
-"""Transaction routes: one transaction, the list (the caller's, or a merchant's for its owner)."""
+"""Transaction routes: create a payment, one transaction, the list (the caller's, or a merchant's for its
+owner). The rules are in transactions.py (payments.py posts them)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, get
-from litestar.params import QueryParameter
+from litestar import Request, Response, get, post
+from litestar.params import HeaderParameter, QueryParameter
 
 from app.core.clock import iso
 from app.core.identity.models import Principal
@@ -13,13 +14,54 @@ from app.platforms.tribble import merchants
 from app.platforms.tribble.pagination import ListQuery, apply
 from app.platforms.tribble.render import amount
 from app.platforms.tribble.schemas import (
+    TransactionCreatedOut,
+    TransactionIn,
     TransactionListOut,
     TransactionOut,
     TransactionSummary,
 )
 from app.platforms.tribble.store import transactions as store
-from app.platforms.tribble.transactions import base_url_of, render_transaction, visible_transaction
+from app.platforms.tribble.transactions import (
+    ClientContext,
+    base_url_of,
+    create_payment,
+    render_transaction,
+    visible_transaction,
+)
 from app.registry import SandboxDep
+
+
+def _client_ip(request: Request[Any, Any, Any]) -> str | None:
+    forwarded = request.headers.get("x-forwarded-for")
+    if forwarded:
+        return forwarded.split(",")[0].strip()
+    return request.client.host if request.client else None
+
+
+def _client_context(request: Request[Any, Any, Any]) -> ClientContext:
+    """(device id, client IP, country) the fraud engine scores."""
+    device_id = (request.headers.get("x-device-id") or "").strip()[:200] or None
+    country = (request.headers.get("x-country") or "").strip()[:2] or None
+    return device_id, _client_ip(request), country
+
+
+def _request_id(request: Request[Any, Any, Any]) -> str:
+    """The request's id (the edge keeps it in ``scope["state"]``) for a stored FRAUD_BLOCK envelope."""
+    state = request.scope.get("state") or {}
+    return str(state.get("request_id", "")) if isinstance(state, dict) else ""
+
+
+@post("/transactions", status_code=201, summary="Create a payment to a merchant", tags=["tribble: transactions"])
+async def create_transaction(
+    request: Request[Any, Any, Any],
+    caller: Principal,
+    sandbox: SandboxDep,
+    data: TransactionIn,
+    idempotency_key: Annotated[
+        str | None, HeaderParameter(name="Idempotency-Key", description="Retry-safe key", required=False)
+    ] = None,
+) -> Response[TransactionCreatedOut]:
+    return await create_payment(sandbox, caller, data, idempotency_key, _client_context(request), _request_id(request))
 
 
 @get("/transactions/{transactionId:str}", summary="Transaction details", tags=["tribble: transactions"])
@@ -81,4 +123,4 @@ async def list_transactions(
     )
 
 
-ROUTES = [get_transaction_route, list_transactions]
+ROUTES = [create_transaction, get_transaction_route, list_transactions]
