@@ -24,6 +24,7 @@ from app.core.ledger.holds import place_hold_in, post_hold_in, void_hold_in
 from app.core.ledger.models import Journal, Leg
 from app.core.money import parse_amount
 from app.core.scheduler import Job, schedule_in
+from app.core.wallet_rules import WALLET_PURPOSE
 from app.platforms.twallet import schemas as s
 from app.platforms.twallet import store
 from app.platforms.twallet.errors import TWalletError, record_not_found
@@ -32,7 +33,6 @@ from app.wording import invalid_amount_message
 
 SETTLE_JOB = "twallet.settle_send"
 SETTLE_SECONDS = 2.0
-WALLET = "ACCOUNT_PURPOSE_WALLET"
 MAX_NOTES = 500
 MAX_IDEMPOTENCY_KEY = 255
 
@@ -57,7 +57,7 @@ class SendOutcome:
 
 
 async def _wallet(sandbox: Sandbox, user: User, asset_key: str) -> int | None:
-    for account in await sandbox.ledger.accounts_of("user", user.id, purpose=WALLET):
+    for account in await sandbox.ledger.accounts_of("user", user.id, purpose=WALLET_PURPOSE):
         if account.currency == asset_key:
             return account.id
     return None
@@ -149,7 +149,9 @@ async def accept_send(sandbox: Sandbox, order: SendOrder) -> SendOutcome:
             )
         except InsufficientFunds:
             return SendOutcome(False)
-        recipient_account = open_account_in(conn, now, "user", order.recipient.id, order.asset_key, purpose=WALLET)
+        recipient_account = open_account_in(
+            conn, now, "user", order.recipient.id, order.asset_key, purpose=WALLET_PURPOSE
+        )
         send_id = store.insert_send(
             conn,
             sender_user_id=order.sender.id,
