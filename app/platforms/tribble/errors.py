@@ -96,8 +96,9 @@ def invalid_amount(field: str, exc: DomainError) -> TribbleError:
     return invalid(field, invalid_amount_message(exc, field) or exc.message)
 
 
-def _request_id(request: Request[Any, Any, Any]) -> str:
-    """The request id of the request-id middleware (which does not run for unrouted paths)."""
+def request_id_of(request: Request[Any, Any, Any]) -> str:
+    """The request's id: the edge keeps it in ``scope["state"]`` for every HTTP request; the client's
+    X-Request-ID or a fresh id only where no edge ran."""
     state = request.scope.get("state") or {}
     rid = state.get("request_id") if isinstance(state, dict) else None
     rid = rid or request.headers.get("x-request-id") or f"req_{uuid.uuid4().hex[:16]}"
@@ -205,7 +206,7 @@ def error_response(request: Request[Any, Any, Any], exc: Exception) -> Response[
         "message": err.message,
         "details": err.details,
         "timestamp": _now(request),
-        "requestId": _request_id(request),
+        "requestId": request_id_of(request),
     }
     body.update(err.extra)
     headers = {**err.headers, "X-Request-ID": body["requestId"]}

@@ -11,6 +11,7 @@ from litestar.params import HeaderParameter, QueryParameter
 from app.core.clock import iso
 from app.core.identity.models import Principal
 from app.platforms.tribble import merchants
+from app.platforms.tribble.errors import request_id_of
 from app.platforms.tribble.pagination import ListQuery, apply
 from app.platforms.tribble.render import amount
 from app.platforms.tribble.schemas import (
@@ -45,12 +46,6 @@ def _client_context(request: Request[Any, Any, Any]) -> ClientContext:
     return device_id, _client_ip(request), country
 
 
-def _request_id(request: Request[Any, Any, Any]) -> str:
-    """The request's id (the edge keeps it in ``scope["state"]``) for a stored FRAUD_BLOCK envelope."""
-    state = request.scope.get("state") or {}
-    return str(state.get("request_id", "")) if isinstance(state, dict) else ""
-
-
 @post("/transactions", status_code=201, summary="Create a payment to a merchant", tags=["tribble: transactions"])
 async def create_transaction(
     request: Request[Any, Any, Any],
@@ -61,7 +56,8 @@ async def create_transaction(
         str | None, HeaderParameter(name="Idempotency-Key", description="Retry-safe key", required=False)
     ] = None,
 ) -> Response[TransactionCreatedOut]:
-    return await create_payment(sandbox, caller, data, idempotency_key, _client_context(request), _request_id(request))
+    context, request_id = _client_context(request), request_id_of(request)
+    return await create_payment(sandbox, caller, data, idempotency_key, context, request_id)
 
 
 @get("/transactions/{transactionId:str}", summary="Transaction details", tags=["tribble: transactions"])
