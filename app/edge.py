@@ -12,8 +12,9 @@ It does, in one coroutine with one ``send`` wrapper, what used to be three neste
 - the request journal and fault injection (``app.sandbox.observed_http``, ``observed_ws``): when
   the sandbox serving the request keeps a journal, or has fault rules, or the request carries
   ``X-Sandbox-Fault``. With the journal off and no rules, the fault check is two attribute reads;
-  with the journal on, a request pays for one tuple and two wrapper calls (raw values only:
-  decoding, redaction and the JWT's user wait until the journal is read).
+  with the journal on, a request pays for one tuple and its send wrapper (a receive wrapper too
+  when the method may carry a body; raw values only: decoding, redaction and the JWT's user wait
+  until the journal is read).
 
 WebSocket scopes get the journal and faults too (``observed_ws``); lifespan passes straight through.
 """
