@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import secrets
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
 from litestar.config.cors import CORSConfig
@@ -82,7 +83,7 @@ def edge_layer(
 ) -> ASGIApp:
     """Wrap Litestar's ASGI handler (``app.asgi_handler``) in the request edge described above."""
     from app.sandbox.faults import parse_one_off
-    from app.sandbox.observed_http import serve_observed
+    from app.sandbox.observed_http import UNJOURNALED, HttpRecorder, serve_observed
     from app.sandbox.observed_ws import serve_websocket
 
     with_cors: ASGIApp | None = CORSMiddleware(app=app, config=cors) if cors is not None else None
@@ -126,24 +127,36 @@ def edge_layer(
                 scope["paysandbox.sandbox"] = sandbox  # type: ignore[typeddict-unknown-key]
         if sandbox is None or (sandbox.journal is None and not sandbox.faults.rules and fault is None):
 
-            async def send_with_id(message: Message) -> None:
+            def send_with_id(message: Message) -> Awaitable[None]:
+                # Not a coroutine: it returns the server's own send to await (one coroutine per send).
                 if message["type"] == "http.response.start":
                     message["headers"] = with_request_id(message.get("headers"), id_header)
-                await send(message)
+                return send(message)
 
             await inner(scope, receive, send_with_id)
             return
-        rule = None
-        if fault is not None or sandbox.faults.rules:
+        journal = sandbox.journal
+        if journal is not None and fault is None and not sandbox.faults.rules:
+            # The journal on, no fault: the recorder's send adds X-Request-ID (one send wrapper, not two).
+            path = scope["path"]  # read before Litestar may rewrite it; the one-character slice is cached
+            if path[1:2] == "_" and path.startswith(UNJOURNALED):  # the journal's own API: not recorded
+                await inner(scope, receive, HttpRecorder(send, receive, id_header, 0.0, None).send)
+                return
+            recorder = HttpRecorder(send, receive, id_header, sandbox.clock.time(), None)
             try:
-                rule = _pick(sandbox, scope, fault, platform_paths)
-            except Exception as exc:  # a malformed X-Sandbox-Fault: refused in the platform's envelope
+                await inner(scope, recorder.receiver(scope), recorder.send)
+            finally:
+                recorder.keep(journal, scope, path, request_id, "route_handler" in scope)
+            return
+        rule = None
+        try:
+            rule = _pick(sandbox, scope, fault, platform_paths)
+        except Exception as exc:  # a malformed X-Sandbox-Fault: refused in the platform's envelope
 
-                async def refuse(scope: Scope, receive: Receive, send: Send, exc: Exception = exc) -> None:
-                    await _refuse_fault(exc, scope, receive, send, platform_paths)
+            async def refuse(scope: Scope, receive: Receive, send: Send, exc: Exception = exc) -> None:
+                await _refuse_fault(exc, scope, receive, send, platform_paths)
 
-                inner = refuse
-        # The journal's wrapper adds X-Request-ID itself: one send wrapper per request, not two.
+            inner = refuse
         await serve_observed(
             inner,
             scope,

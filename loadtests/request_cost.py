@@ -10,8 +10,9 @@ project routes (the same requests as ``loadtests/bench.py``: r0, r1 with the Cas
 the echo) is sent exactly ``--requests`` times per connection between two client-request marks
 (loadtests/callgrind_marks.py, ``POST /_sandbox/bench/callgrind``). Instructions / answered requests
 is the route's cost (a write's includes its trailing work: the counters are dumped 3 s after its
-last answer, less what 3 s of the idle server cost); the same sequence runs once per journal size
-(``--sizes``, default ``0,10000``: off, then the default ring) on identical copies of one database,
+last answer, less what 3 s of the idle server cost, and varies from run to run: ``--runs 3`` measures
+each size three times, alternating, and reports the median and the spread); the same sequence runs
+per journal size (``--sizes``, default ``0,10000``: off, then the default ring) on identical copies of one database,
 so the ratio compares like with like. The server's HTTP parsing and the event loop's socket work are
 in the count (uvicorn runs as under the benchmark); the load generator is another process and is
 not.
@@ -27,6 +28,7 @@ import argparse
 import asyncio
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,7 +62,19 @@ class Cost:
     write: bool = False
     requests: int = 0
     answered: int = 0
-    instructions: dict[int, int] = field(default_factory=dict)  # journal size -> instructions per request
+    instructions: dict[int, int] = field(default_factory=dict)  # journal size -> median instructions per request
+    runs: dict[int, list[int]] = field(default_factory=dict)  # journal size -> each run's instructions per request
+
+    def add_run(self, size: int, instructions: int) -> None:
+        self.runs.setdefault(size, []).append(instructions)
+        self.instructions[size] = int(statistics.median(self.runs[size]))
+
+    def spread(self, size: int) -> float | None:
+        """(max - min) / median of the runs of one size; None with fewer than two runs."""
+        counts = self.runs.get(size, [])
+        if len(counts) < 2 or not self.instructions.get(size):
+            return None
+        return (max(counts) - min(counts)) / self.instructions[size]
 
     def ratio(self, size: int, base: int) -> float | None:
         if size not in self.instructions or not self.instructions.get(base):
@@ -157,7 +171,7 @@ def measure_size(
         cost = costs.get(key)
         if cost is not None and cost.answered:
             trailing = idle if cost.write else 0
-            cost.instructions[size] = max(0, instructions - trailing) // cost.answered
+            cost.add_run(size, max(0, instructions - trailing) // cost.answered)
 
 
 def render(costs: dict[str, Cost], sizes: list[int], meta: dict[str, str]) -> str:
@@ -168,12 +182,18 @@ def render(costs: dict[str, Cost], sizes: list[int], meta: dict[str, str]) -> st
     lines += ["", f"{'route':<12} {'requests':>8}  {head}  {'ratio':>6}  budget", "-" * (48 + 16 * len(sizes))]
     for cost in costs.values():
         cells = "  ".join(f"{cost.instructions.get(s, 0):>14,}" for s in sizes)
+        spreads = [cost.spread(s) for s in sizes]
+        if any(spread is not None for spread in spreads):  # several runs: each size's median, then its spread
+            cells += "  " + " ".join(f"±{(spread or 0) / 2:.1%}" for spread in spreads)
         ratio = cost.ratio(sizes[-1], base)
         verdict = "n/a" if ratio is None else ("OK" if ratio <= 1 + BUDGET else f"OVER (+{ratio - 1:.1%})")
         shown = f"{ratio:.3f}" if ratio is not None else "n/a"
         lines.append(f"{cost.route:<12} {cost.answered:>8}  {cells}  {shown:>6}  {verdict}")
     lines.append("")
     lines.append(f"ratio: journal {sizes[-1]} / journal {base}; budget: at most {1 + BUDGET:.2f} (issue #22)")
+    runs = max((len(r) for c in costs.values() for r in c.runs.values()), default=1)
+    if runs > 1:
+        lines.append(f"each cell: the median of {runs} runs; ±: half the runs' range, of the median")
     return "\n".join(lines)
 
 
@@ -202,13 +222,15 @@ def run(args: argparse.Namespace) -> int:
         setup.stop()
     routes = [r for r in project_routes(users, facts, args.connections) if not args.routes or r.key in args.routes]
     costs = {r.key: Cost(r.key, r.label, r.write) for r in routes}
-    for size in args.sizes:
-        measure_size(size, routes, costs, facts.db, library, args)
+    for _ in range(args.runs):  # sizes alternate (0, 10000, 0, 10000, ...): a drift hits both alike
+        for size in args.sizes:
+            measure_size(size, routes, costs, facts.db, library, args)
     meta = {
         "measured": f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {time.monotonic() - started:.0f} s",
         "server": "paysandbox serve under valgrind --tool=callgrind (all threads), same uvicorn flags as the bench",
         "load": f"python -m loadtests.loadgen_counted: {args.connections} connections, {args.warmup_requests} warm-up "
         f"then {args.requests} measured requests each, back to back",
+        "runs": f"{args.runs} per journal size (alternating), each on a fresh copy of the database",
         "database": f"copies of one setup ({facts.big.entries:,}-entry r3 account), one per journal size",
     }
     print(render(costs, args.sizes, meta))
@@ -227,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup-requests", type=int, default=20, help="warm-up requests per connection")
     parser.add_argument("--connections", type=int, default=8, help="connections (and users per write route)")
     parser.add_argument("--sizes", default="0,10000", help="journal sizes to compare, the first is the baseline")
+    parser.add_argument("--runs", type=int, default=1, help="runs per journal size (the median is reported)")
     parser.add_argument("--routes", default="", help="route keys to measure (default: every project route)")
     parser.add_argument("--history", type=int, default=100_000, help="ledger entries of the r3 account")
     parser.add_argument("--example", default=None, help="example database (default: sandbox.db.example)")

@@ -73,6 +73,17 @@ FIELDS = (
     "credential",  # a socket's auth frame (Socket.IO's CONNECT packet): the user when read
 )
 
+# A frame (``ws_in`` / ``ws_out`` with no fault on it) is kept in a short form, ``(id, kind, stamp,
+# clock, frame, socket)``: ``stamp`` its perf-counter time, ``socket`` the tuple its socket shares with
+# all its frames, ``(method, path, query, headers, credential)`` (``socket_constants``). Reading
+# expands it to the FIELDS (``JournalEntry.of``).
+FRAME_LENGTH = 6
+
+
+def socket_constants(method: str, path: str, query: bytes, headers: Any, credential: Any) -> tuple[Any, ...]:
+    """What every frame of one socket shares (rebuilt once when its credential arrives)."""
+    return (method, path, query, headers, credential)
+
 
 class JournalEntry:
     """One recorded request or frame, for reading (``app.sandbox.journal_view.entry_view``): the kept
@@ -111,12 +122,20 @@ class JournalEntry:
     @classmethod
     def of(cls, record: tuple[Any, ...]) -> JournalEntry:
         entry = cls.__new__(cls)
-        for name, value in zip(FIELDS, record, strict=True):
+        for name, value in zip(FIELDS, record if len(record) != FRAME_LENGTH else _expand(record), strict=True):
             setattr(entry, name, value)
         return entry
 
     def record(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in FIELDS)
+
+
+def _expand(frame: tuple[Any, ...]) -> tuple[Any, ...]:
+    entry_id, kind, stamp, clock, data, (method, path, query, headers, credential) = frame
+    return (
+        entry_id, kind, stamp + WALL_OFFSET, clock, method, path, query, headers, None, None, stamp, stamp,
+        b"", 0, b"", 0, None, True, None, None, False, data, None, credential,
+    )  # fmt: skip
 
 
 def keep_body(kept: bytes, chunk: bytes) -> bytes:

@@ -9,7 +9,7 @@ Requests to the journal's own API (``/_sandbox/requests``) are not recorded.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from time import perf_counter
 from typing import Any
 
@@ -28,6 +28,113 @@ _EXPLAIN = EXPLAIN_HEADER.lower().encode("latin-1")
 _BODILESS = frozenset(("GET", "HEAD", "OPTIONS"))
 
 
+class HttpRecorder:
+    """One request's raw record: the server's ``send`` (and ``receive``) wrapped, the tuple kept at the end.
+
+    ``send`` is the server's own (uvicorn's bound ``RequestResponseCycle.send``, whose transport a drop
+    aborts); responses get ``id_header`` (X-Request-ID) here, as the edge's plain path adds it. The edge
+    makes one per journaled request (its ``send`` and ``receive`` are the wrappers, ``keep`` ends it);
+    ``serve_observed`` does the same for a request a fault rule applies to.
+    """
+
+    __slots__ = (
+        "raw_send",
+        "raw_receive",
+        "id_header",
+        "explain",
+        "explain_header",
+        "started",
+        "clock_time",
+        "start",
+        "response_body",
+        "response_size",
+        "request_body",
+        "request_size",
+        "status",
+        "dropped",
+    )
+
+    def __init__(
+        self, send: Send, receive: Receive, id_header: tuple[bytes, bytes], clock_time: float, explain: str | None
+    ) -> None:
+        self.raw_send = send
+        self.raw_receive = receive
+        self.id_header = id_header
+        self.explain = explain
+        self.explain_header = None if explain is None else (_EXPLAIN, explain.encode("latin-1", "replace"))
+        self.clock_time = clock_time
+        self.start: Any = None  # the response's http.response.start message, as sent
+        self.response_body = self.request_body = b""
+        self.response_size = self.request_size = 0
+        self.status: int | None = None  # the status a dropped request's handler answered (never sent)
+        self.dropped = False
+        self.started = perf_counter()
+
+    def send(self, message: Message) -> Awaitable[None]:
+        """Not a coroutine: it returns the server's own send to await (one coroutine per send)."""
+        if message["type"] == "http.response.start":
+            sent = with_request_id(message.get("headers"), self.id_header)
+            message["headers"] = sent if self.explain_header is None else (*sent, self.explain_header)
+            self.start = message
+        else:
+            body = message.get("body")
+            if body:
+                self.response_body = keep_body(self.response_body, body) if self.response_body else body
+                self.response_size += len(body)
+        return self.raw_send(message)
+
+    async def receive(self) -> Message:
+        message = await self.raw_receive()
+        body = message.get("body")  # (an http.disconnect has none)
+        if body:
+            self.request_body = keep_body(self.request_body, body) if self.request_body else body
+            self.request_size += len(body)
+        return message
+
+    def receiver(self, scope: Scope) -> Receive:
+        """A request without a body (GET, HEAD, OPTIONS) has nothing to record on the way in: the
+        server's own receive serves it."""
+        return self.raw_receive if scope["method"] in _BODILESS else self.receive
+
+    def lost(self, answered: int | None) -> None:
+        """A drop: the client got no (complete) response; ``answered`` is what the handler said."""
+        self.dropped = True
+        if answered is not None:
+            self.status = answered
+
+    def keep(self, journal: RequestJournal, scope: Scope, path: str, request_id: str, routed: bool | None) -> None:
+        start = self.start
+        started = self.started
+        journal.keep(
+            (
+                journal.next_id(),
+                HTTP,
+                started + WALL_OFFSET,
+                self.clock_time,
+                scope["method"],
+                path,
+                scope["query_string"],
+                tuple(scope["headers"]),
+                request_id,
+                self.status if start is None else start["status"],
+                started,
+                perf_counter(),
+                self.request_body,
+                self.request_size,
+                self.response_body,
+                self.response_size,
+                None if start is None else tuple(start["headers"]),
+                routed,
+                scope["state"].get(INVALID_KEY),
+                self.explain,
+                self.dropped,
+                None,
+                None,
+                None,
+            )
+        )
+
+
 async def serve_observed(
     app: ASGIApp,
     scope: Scope,
@@ -41,91 +148,23 @@ async def serve_observed(
     paths: PlatformPaths,
     rng: Any,
 ) -> None:
-    """``send`` is the server's own (uvicorn's bound ``RequestResponseCycle.send``, whose transport a drop
-    aborts); responses get ``id_header`` (X-Request-ID) here, as the edge's plain path adds it."""
-    path = scope["path"]  # read before Litestar may rewrite it; the one-character slice is a cached string
-    recording = journal is not None and (path[1:2] != "_" or not path.startswith(UNJOURNALED))
-    started = perf_counter()
-    start: Any = None  # the response's http.response.start message, as sent
-    response_body = request_body = b""
-    response_size = request_size = 0
-    dropped = False
-    explain = explain_header = None
-    if rule is not None:
-        explain = rule.explain()
-        explain_header = (_EXPLAIN, explain.encode("latin-1", "replace"))
-
-    async def send_recorded(message: Message) -> None:
-        nonlocal start, response_body, response_size
-        if message["type"] == "http.response.start":
-            sent = with_request_id(message.get("headers"), id_header)
-            message["headers"] = sent if explain_header is None else [*sent, explain_header]
-            start = message
-        else:
-            body = message.get("body")
-            if body:
-                response_body = keep_body(response_body, body) if response_body else body
-                response_size += len(body)
-        await send(message)
-
-    async def receive_recorded() -> Message:
-        nonlocal request_body, request_size
-        message = await receive()
-        body = message.get("body")  # (an http.disconnect has none)
-        if body:
-            request_body = keep_body(request_body, body) if request_body else body
-            request_size += len(body)
-        return message
-
-    # A request without a body (GET, HEAD, OPTIONS) has nothing to record on the way in: the server's
-    # own receive serves it.
-    inner_receive = receive_recorded if recording and scope["method"] not in _BODILESS else receive
-    status: int | None = None
+    """A request of a sandbox with fault rules or an ``X-Sandbox-Fault`` header: ``rule`` the one that
+    applies (None: none does), recorded when the sandbox keeps a journal."""
+    path = scope["path"]  # read before Litestar may rewrite it
+    explain = None if rule is None else rule.explain()
+    recorder = HttpRecorder(send, receive, id_header, clock_time, explain)
     try:
         if rule is None:
-            await app(scope, inner_receive, send_recorded)
+            await app(scope, recorder.receiver(scope), recorder.send)
         else:
-
-            def lost(answered: int | None) -> None:  # a drop: what the client never got
-                nonlocal status, dropped
-                dropped = True
-                if answered is not None:
-                    status = answered
-
-            await _apply(rule, app, scope, inner_receive, send, send_recorded, lost, paths, explain or "", rng)
+            receiver = recorder.receiver(scope)
+            await _apply(rule, app, scope, receiver, send, recorder.send, recorder.lost, paths, explain or "", rng)
     finally:
-        if recording and journal is not None:
+        if journal is not None and not (path[1:2] == "_" and path.startswith(UNJOURNALED)):
             routed: bool | None = "route_handler" in scope
             if rule is not None and not routed and rule.action != "delay" and rule.when != "after":
                 routed = None  # a fault answered before routing: whether a route fits is unknown, not "no"
-            journal.keep(
-                (
-                    journal.next_id(),
-                    HTTP,
-                    started + WALL_OFFSET,
-                    clock_time,
-                    scope["method"],
-                    path,
-                    scope["query_string"],
-                    tuple(scope["headers"]),
-                    request_id,
-                    status if start is None else start["status"],
-                    started,
-                    perf_counter(),
-                    request_body,
-                    request_size,
-                    response_body,
-                    response_size,
-                    None if start is None else tuple(start["headers"]),
-                    routed,
-                    scope["state"].get(INVALID_KEY),
-                    explain,
-                    dropped,
-                    None,
-                    None,
-                    None,
-                )
-            )
+            recorder.keep(journal, scope, path, request_id, routed)
 
 
 async def _apply(

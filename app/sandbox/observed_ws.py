@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from app.platform_paths import PlatformPaths
 from app.request_scope import query_value, sandbox_named, user_key
 from app.sandbox.faults import FaultRule, parse_one_off
-from app.sandbox.journal import WALL_OFFSET, WS_CLOSE, WS_IN, WS_OPEN, WS_OUT
+from app.sandbox.journal import WALL_OFFSET, WS_CLOSE, WS_IN, WS_OPEN, WS_OUT, socket_constants
 from app.sandbox.journal_view import frame_type
 
 if TYPE_CHECKING:
@@ -36,6 +37,14 @@ if TYPE_CHECKING:
     from app.runtime import Sandbox
 
 WS_METHOD = "WS"
+
+
+def _ignore(entry: tuple[Any, ...]) -> None:
+    """The frame path's ``keep`` when the sandbox keeps no journal (a socket observed for its rules)."""
+
+
+def _no_id() -> int:
+    return 0
 
 
 async def _sandbox_of(registry: SandboxRegistry, scope: Scope) -> Sandbox | None:
@@ -87,6 +96,8 @@ class _Observed:
         self.credential: str | None = None  # Socket.IO's CONNECT packet ("40{...token...}"), kept raw
         # Engine.IO clients always send EIO= in the upgrade's query; other sockets never look for it.
         self.awaits_connect = b"EIO=" in self.query
+        self.socket = socket_constants(WS_METHOD, self.path, self.query, self.headers, None)
+        self.explain_upgrade: str | None = None
 
     # -- journal ------------------------------------------------------------------------------
     def record(
@@ -168,68 +179,103 @@ class _Observed:
         if upgrade is not None and upgrade.action in ("drop", "timeout"):
             await self.cut_at_accept(receive, send, upgrade)
             return
-        explain_upgrade = upgrade.explain() if upgrade is not None else None
+        self.explain_upgrade = upgrade.explain() if upgrade is not None else None
+        # The per-frame path, in locals: a frame with no rule on it is one short tuple (FRAME_LENGTH).
+        journal = self.journal
+        keep = journal.keep if journal is not None else _ignore
+        next_id = journal.next_id if journal is not None else _no_id
+        clock_time = self.clock_time
+        book = self.book  # its rules are read per frame: a rule put while the socket is open applies
 
         async def observed_receive() -> Message:
-            while True:
-                message = await receive()
-                kind = message["type"]
-                if kind == "websocket.receive":
-                    frame = message.get("text")
-                    if frame is None:
-                        frame = message.get("bytes")
-                    if self.awaits_connect and isinstance(frame, str) and frame.startswith("40"):
-                        self.credential, self.awaits_connect = frame, False
-                    rule = self.frame_rule(frame) if self.book.rules else None
-                    if rule is None:
-                        self.record(WS_IN, frame)
-                    elif self.closed:
-                        continue
-                    else:
-                        self.record(WS_IN, frame=frame, injected=rule.explain())
-                        if rule.action == "delay":
-                            await asyncio.sleep(rule.hold_seconds(self.book.rng))
-                        elif rule.action == "drop" and rule.when == "after":
-                            self.lose_reply = rule
-                        else:
-                            if rule.action == "timeout":
-                                await asyncio.sleep(rule.hold_seconds(self.book.rng))
-                            await self.close(send, rule)
-                            continue  # the frame is not delivered; the next message is the disconnect
-                elif kind == "websocket.disconnect" and not self.closed:
-                    self.closed = True
-                    self.record(WS_CLOSE, code=message.get("code"))
-                return message
+            message = await receive()
+            if message["type"] != "websocket.receive" or book.rules or self.awaits_connect:
+                return await self.received(message, receive, send)
+            frame = message.get("text")
+            if frame is None:
+                frame = message.get("bytes")
+            keep((next_id(), WS_IN, perf_counter(), clock_time(), frame, self.socket))
+            return message
 
-        async def observed_send(message: Message) -> None:
-            kind = message["type"]
-            if self.closed:
-                return  # the sandbox closed the socket: what the handler still sends goes nowhere
-            if kind == "websocket.send":
+        def observed_send(message: Message) -> Awaitable[None]:
+            # Not a coroutine: a frame's send returns the server's own send (one coroutine, not two).
+            if message["type"] == "websocket.send" and self.lose_reply is None and not self.closed:
                 frame = message.get("text")
                 if frame is None:
                     frame = message.get("bytes")
-                if self.lose_reply is not None:
-                    rule, self.lose_reply = self.lose_reply, None
-                    self.record(WS_OUT, frame=frame, injected=f"{rule.explain()}: this reply was lost")
-                    await self.close(send, rule)
-                    return
-                self.record(WS_OUT, frame)
-            elif kind == "websocket.accept":
-                self.accepted = True
-                await send(message)
-                self.record(WS_OPEN, status=101, injected=explain_upgrade)
-                return
-            elif kind == "websocket.close":
-                self.closed = True
-                self.record(
-                    WS_CLOSE if self.accepted else WS_OPEN,
-                    status=None if self.accepted else 403,
-                    code=message.get("code", 1000),
-                )
-            await send(message)
+                keep((next_id(), WS_OUT, perf_counter(), clock_time(), frame, self.socket))
+                return send(message)
+            return self.sent(message, send)
 
         await app(self.scope, observed_receive, observed_send)
+
+    def keep_frame(self, kind: str, frame: Any) -> None:
+        journal = self.journal
+        if journal is not None:
+            journal.keep((journal.next_id(), kind, perf_counter(), self.clock_time(), frame, self.socket))
+
+    async def received(self, message: Message, receive: Receive, send: Send) -> Message:
+        """A message off the frame fast path: a close, a Socket.IO CONNECT, a frame a rule may apply to."""
+        while True:
+            kind = message["type"]
+            if kind == "websocket.receive":
+                frame = message.get("text")
+                if frame is None:
+                    frame = message.get("bytes")
+                if self.awaits_connect and isinstance(frame, str) and frame.startswith("40"):
+                    self.credential, self.awaits_connect = frame, False
+                    self.socket = socket_constants(WS_METHOD, self.path, self.query, self.headers, frame)
+                rule = self.frame_rule(frame) if self.book.rules else None
+                if rule is None:
+                    self.keep_frame(WS_IN, frame)
+                elif self.closed:
+                    message = await receive()
+                    continue
+                else:
+                    self.record(WS_IN, frame=frame, injected=rule.explain())
+                    if rule.action == "delay":
+                        await asyncio.sleep(rule.hold_seconds(self.book.rng))
+                    elif rule.action == "drop" and rule.when == "after":
+                        self.lose_reply = rule
+                    else:
+                        if rule.action == "timeout":
+                            await asyncio.sleep(rule.hold_seconds(self.book.rng))
+                        await self.close(send, rule)
+                        message = await receive()  # the frame is not delivered; the next is the disconnect
+                        continue
+            elif kind == "websocket.disconnect" and not self.closed:
+                self.closed = True
+                self.record(WS_CLOSE, code=message.get("code"))
+            return message
+
+    async def sent(self, message: Message, send: Send) -> None:
+        """A message off the frame fast path: the accept, a close, a reply a rule loses."""
+        kind = message["type"]
+        if self.closed:
+            return  # the sandbox closed the socket: what the handler still sends goes nowhere
+        if kind == "websocket.send":
+            frame = message.get("text")
+            if frame is None:
+                frame = message.get("bytes")
+            if self.lose_reply is not None:
+                rule, self.lose_reply = self.lose_reply, None
+                self.record(WS_OUT, frame=frame, injected=f"{rule.explain()}: this reply was lost")
+                await self.close(send, rule)
+                return
+            self.keep_frame(WS_OUT, frame)
+        elif kind == "websocket.accept":
+            self.accepted = True
+            await send(message)
+            self.record(WS_OPEN, status=101, injected=self.explain_upgrade)
+            return
+        elif kind == "websocket.close":
+            self.closed = True
+            self.record(
+                WS_CLOSE if self.accepted else WS_OPEN,
+                status=None if self.accepted else 403,
+                code=message.get("code", 1000),
+            )
+        await send(message)
 
     def frame_rule(self, frame: Any) -> FaultRule | None:
         if not self.book.rules or not any(r.ws_type is not None for r in self.book.rules):

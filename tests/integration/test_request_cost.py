@@ -90,3 +90,16 @@ def test_request_cost_without_the_toolchain_says_what_is_missing(monkeypatch: py
 
     monkeypatch.setattr(callgrind_marks, "missing", lambda: "valgrind is not on PATH")
     assert asyncio.run(asyncio.to_thread(request_cost.main, [])) == 2
+
+
+def test_several_runs_report_the_median_and_the_spread() -> None:
+    from loadtests import request_cost
+
+    cost = request_cost.Cost("r2_drop", "Drop QR payment", write=True)
+    for size, count in ((0, 1000), (100, 1100), (0, 1040), (100, 1030), (0, 980), (100, 1050)):
+        cost.add_run(size, count)
+    assert cost.instructions == {0: 1000, 100: 1050}  # the medians
+    assert cost.spread(0) == pytest.approx(0.06) and cost.spread(100) == pytest.approx(70 / 1050)
+    assert request_cost.Cost("r1_nivo", "x", instructions={0: 5}).spread(0) is None  # one run: no spread
+    table = request_cost.render({"r2_drop": cost}, [0, 100], {})
+    assert "1.050" in table and "±3.0% ±3.3%" in table and "the median of 3 runs" in table
