@@ -7,13 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, Request, Response
+from litestar import Litestar, Request
 from litestar.di import Provide
 from litestar.exceptions import ValidationException
 
 from app import heap
 from app.edge import cors_config, edge_layer
 from app.health import health
+from app.lean_response import Response
 from app.openapi_docs import openapi_config
 from app.platform_paths import PlatformPaths
 from app.platforms import PLATFORMS
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=route_handlers,
         dependencies={"sandbox": Provide(sandbox_for)},
         exception_handlers={Exception: handle_error},
+        response_class=Response,  # app.lean_response: the common response built in one pass
         lifespan=[lifespan],
         openapi_config=openapi_config(platforms),
         debug=False,

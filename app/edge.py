@@ -119,12 +119,14 @@ def edge_layer(
         inner = with_cors if has_origin and with_cors is not None else app
         if workspace is None and b"workspace=" in scope["query_string"]:
             workspace = query_value(scope["query_string"], b"workspace")
-        sandbox = registry.default if workspace is None and registry is not None else None
-        if workspace is not None:
+        if workspace is None:
+            sandbox = registry.default if registry is not None else None
+        else:
             sandbox = await sandbox_named(registry, workspace)
-            if sandbox is not None:  # resolved once: the route's sandbox_for reads it from the scope
+            if sandbox is not None:
                 sandbox.touch()
-                scope["paysandbox.sandbox"] = sandbox  # type: ignore[typeddict-unknown-key]
+        if sandbox is not None:  # resolved once: the route's sandbox_for reads it from the scope
+            scope["paysandbox.sandbox"] = sandbox  # type: ignore[typeddict-unknown-key]
         if sandbox is None or (sandbox.journal is None and not sandbox.faults.rules and fault is None):
 
             def send_with_id(message: Message) -> Awaitable[None]:

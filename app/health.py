@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Literal
 
 import msgspec
-from litestar import Response, get
+from litestar import get
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
 from app.core.clock import iso
+from app.lean_response import Response
 from app.registry import SandboxDep
 
 VERSION = "0.1.0"

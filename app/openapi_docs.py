@@ -21,13 +21,14 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from litestar import Request, Response, Router, get
+from litestar import Request, Router, get
 from litestar.exceptions import NotFoundException
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, OpenAPIRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
 
 from app.health import VERSION
+from app.lean_response import Response
 from app.openapi_finish import SchemaFinisher
 
 if TYPE_CHECKING:

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Request, Response
+from litestar import Request
+
+from app.lean_response import Response
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,13 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import msgspec
-from litestar import Controller, Response, delete, get, post, put
+from litestar import Controller, delete, get, post, put
 from litestar.params import QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from app.core.clock import iso
 from app.core.errors import NotFound, ValidationFailed
+from app.lean_response import Response
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 from app.sandbox.explain import explain_headers

@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from litestar import Request, Response, get
+from litestar import Request, get
 from litestar.datastructures import Cookie
 from litestar.static_files import create_static_files_router
 
 from app.core.money import format_amount
 from app.core.tunables import tunables_of
+from app.lean_response import Response
 from app.registry import SandboxDep
 from app.runtime import Sandbox
 from app.sandbox import snapshots

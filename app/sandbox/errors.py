@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from litestar import Request, Response
+from litestar import Request
 from litestar.exceptions import (
     HTTPException,
     MethodNotAllowedException,
@@ -24,6 +24,7 @@ from app.core.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from app.lean_response import Response
 from app.wording import invalid_amount_message, request_problems, sentence
 
 log = logging.getLogger("paysandbox.sandbox")

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, Router
+from litestar import Request, Router
 
+from app.lean_response import Response
 from app.sandbox.api_clock import ClockController
 from app.sandbox.api_faults import FaultController
 from app.sandbox.api_fixtures import FixtureController

@@ -6,9 +6,10 @@ import time
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Request, delete, get, post
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from app.lean_response import Response
 from app.registry import WorkspaceInfo, registry_of
 from app.sandbox.guard import control_token_guard
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from litestar import Request, Response
+from litestar import Request
 from litestar.exceptions import HTTPException
 
 from app.core.errors import DomainError
+from app.lean_response import Response
 from app.platforms.base import request_clock_time
 from app.platforms.cashier.render import envelope
 from app.wording import invalid_amount_message

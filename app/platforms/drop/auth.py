@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response
+from litestar import Request
 
 from app.core.errors import Unauthorized
 from app.core.identity.models import Principal, User
+from app.lean_response import Response
 from app.platforms.drop.errors import forbidden, unauthorized
 from app.runtime import Sandbox
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from litestar import Request, Response
+from litestar import Request
 from litestar.exceptions import HTTPException
 from litestar.openapi.datastructures import ResponseSpec
 
@@ -42,6 +42,7 @@ from app.core.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from app.lean_response import Response
 from app.platforms.drop.schemas import DropErrorBody
 from app.wording import Problem, request_problems, sentence
 

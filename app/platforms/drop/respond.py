@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from litestar import Request, Response
+from litestar import Request
 
+from app.lean_response import Response
 from app.platforms.drop.limits import limit_headers
 from app.runtime import Sandbox
 from simulators.banks import OpenBankingBanks

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from litestar import Request, Response
+from litestar import Request
 from litestar.exceptions import HTTPException, NotFoundException
 
 from app import openapi_errors as oe
@@ -37,6 +37,7 @@ from app.core.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from app.lean_response import Response
 from app.wording import invalid_amount_message, request_problems, sentence
 
 log = logging.getLogger("paysandbox.nivo")

@@ -12,7 +12,7 @@ import logging
 import uuid
 from typing import Any
 
-from litestar import Request, Response
+from litestar import Request
 from litestar.exceptions import (
     HTTPException,
     MethodNotAllowedException,
@@ -36,6 +36,7 @@ from app.core.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from app.lean_response import Response
 from app.platforms.base import request_clock_time
 from app.wording import Problem, invalid_amount_message, request_problems
 

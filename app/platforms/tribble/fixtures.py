@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 import msgspec
-from litestar import Response
 
 from app.core import fixture_kinds
 from app.core.errors import DomainError, ValidationFailed
@@ -24,6 +23,7 @@ from app.core.fixture_kinds import Built, Declared, FixtureKind, Issue, Ref
 from app.core.identity.models import Principal, User
 from app.core.ledger.postings import MAX_MINOR
 from app.core.money import normalize_currency, to_float
+from app.lean_response import Response
 from app.platforms.tribble import admin, merchants, payment_methods, subscriptions, transactions
 from app.platforms.tribble.billing import DECLINING, FREQUENCIES
 from app.platforms.tribble.disputes import REASONS, open_dispute

@@ -9,11 +9,11 @@ import sqlite3
 from typing import Any
 
 import msgspec
-from litestar import Response
 
 from app.core.clock import iso
 from app.core.errors import InsufficientFunds
 from app.core.ledger.models import Journal, Leg
+from app.lean_response import Response
 from app.platforms.tribble import events, merchants, risk
 from app.platforms.tribble.errors import TribbleError, invalid
 from app.platforms.tribble.processor_status import fail_in, succeed_in

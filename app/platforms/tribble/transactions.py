@@ -13,13 +13,14 @@ import json
 import sqlite3
 from typing import Any
 
-from litestar import Request, Response
+from litestar import Request
 
 from app.core.clock import iso
 from app.core.errors import DomainError
 from app.core.identity.models import Principal, User
 from app.core.ledger.models import Account
 from app.core.money import parse_amount
+from app.lean_response import Response
 from app.platforms.tribble import events, kyc, merchants, payment_methods, payments, receipts, risk, wallets
 from app.platforms.tribble.errors import TribbleError, invalid, invalid_amount
 from app.platforms.tribble.render import account_id_of_wallet, amount, new_id, ts, wallet_id

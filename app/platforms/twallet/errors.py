@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from litestar import Request, Response
+from litestar import Request
 from litestar.exceptions import (
     HTTPException,
     MethodNotAllowedException,
@@ -44,6 +44,7 @@ from app.core.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from app.lean_response import Response
 from app.wording import request_problems
 
 log = logging.getLogger("paysandbox.twallet")

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, get, post
 
 from app.core.clock import SandboxClock
 from app.core.errors import Conflict, Forbidden, NotFound, Unauthorized
 from app.core.events import Event
+from app.lean_response import Response
 from app.platforms.drop import render
 from app.platforms.drop.auth import (
     clear_session_cookie,

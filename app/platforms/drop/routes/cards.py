@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, delete, get, patch, post, put
+from litestar import Request, delete, get, patch, post, put
 
 from app.core.identity.models import User
 from app.core.numbers import ascii_digits
+from app.lean_response import Response
 from app.platforms.drop import cards, render
 from app.platforms.drop.auth import current_user
 from app.platforms.drop.errors import bad_request, conflict, field_error, not_found, validation_error

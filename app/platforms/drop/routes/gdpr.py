@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, delete, get, post
+from litestar import Request, delete, get, post
 from litestar.openapi.datastructures import ResponseSpec
 
 from app.core.events import Event
+from app.lean_response import Response
 from app.platforms.drop import gdpr, render
 from app.platforms.drop.auth import clear_session_cookie, current_user
 from app.platforms.drop.filters import Field, fetch_page

@@ -6,9 +6,10 @@ import re
 import sqlite3
 from typing import Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, get, post
 
 from app.core.identity.models import User
+from app.lean_response import Response
 from app.platforms.drop import merchants, render
 from app.platforms.drop.auth import current_user, require_merchant
 from app.platforms.drop.errors import bad_request, conflict, field_error, not_found

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from litestar import Request, Response, get, patch
+from litestar import Request, get, patch
 
+from app.lean_response import Response
 from app.platforms.drop import render
 from app.platforms.drop.auth import current_user
 from app.platforms.drop.errors import bad_request, field_error, not_found

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get
+from litestar import Request, get
 
 from app.core.errors import ValidationFailed
+from app.lean_response import Response
 from app.platforms.drop import corridors, render
 from app.platforms.drop.errors import not_found
 from app.platforms.drop.limits import RATES_LIMIT, enforce

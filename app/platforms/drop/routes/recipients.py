@@ -5,9 +5,10 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from litestar import Request, Response, delete, get, post
+from litestar import Request, delete, get, post
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
+from app.lean_response import Response
 from app.platforms.drop import render
 from app.platforms.drop.auth import current_user
 from app.platforms.drop.corridors import COUNTRIES

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get, patch
+from litestar import Request, get, patch
 
+from app.lean_response import Response
 from app.platforms.drop import user_settings
 from app.platforms.drop.auth import current_user
 from app.platforms.drop.parsing import json_object

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, get, post
 
 from app.core.errors import ValidationFailed
+from app.lean_response import Response
 from app.platforms.drop import corridors, disclosures, payments, render
 from app.platforms.drop.auth import current_user
 from app.platforms.drop.errors import (

@@ -3,8 +3,9 @@ User-Admin verification)."""
 
 from __future__ import annotations
 
-from litestar import Response, delete, get, post
+from litestar import delete, get, post
 
+from app.lean_response import Response
 from app.platforms.nivo import beneficiaries, render
 from app.platforms.nivo import schemas as s
 from app.platforms.nivo.auth import NivoCaller

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, get, post
 
+from app.lean_response import Response
 from app.platforms.nivo import identity, render
 from app.platforms.nivo import schemas as s
 from app.platforms.nivo import verifications as ver

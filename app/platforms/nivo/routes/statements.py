@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from litestar import Response, get
+from litestar import get
 from litestar.params import QueryParameter
 
+from app.lean_response import Response
 from app.platforms.nivo import schemas as s
 from app.platforms.nivo import statements
 from app.platforms.nivo.auth import NivoCaller

@@ -6,8 +6,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from litestar import Request, Response, get, patch, post
+from litestar import Request, get, patch, post
 
+from app.lean_response import Response
 from app.platforms.nivo import render, transactions
 from app.platforms.nivo import schemas as s
 from app.platforms.nivo.auth import NivoCaller

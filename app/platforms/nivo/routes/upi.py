@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from litestar import Response, get, post
+from litestar import get, post
 
+from app.lean_response import Response
 from app.platforms.nivo import render, upi
 from app.platforms.nivo import schemas as s
 from app.platforms.nivo.auth import NivoCaller

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from litestar import Response, get, post
+from litestar import get, post
 
 from app.core.clock import iso
 from app.core.identity.models import Principal
+from app.lean_response import Response
 from app.platforms.tribble import kyc
 from app.platforms.tribble.bills import (
     payment_source,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get, post, put
+from litestar import Request, get, post, put
 
 from app.core.clock import iso
 from app.core.identity.models import Principal
+from app.lean_response import Response
 from app.platforms.tribble.disputes import (
     MERCHANT_RESPONSE_DAYS,
     add_evidence_in,

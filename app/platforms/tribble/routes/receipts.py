@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, get, post
 from litestar.params import QueryParameter
 
 from app.core.clock import iso
 from app.core.identity.models import Principal
+from app.lean_response import Response
 from app.platforms.tribble import receipts
 from app.platforms.tribble.errors import TribbleError, invalid
 from app.platforms.tribble.schemas import Base, ReceiptGeneratedOut, ReceiptGenerateIn, ReceiptOut

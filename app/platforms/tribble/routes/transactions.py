@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, get, post
 from litestar.params import HeaderParameter, QueryParameter
 
 from app.core.clock import iso
 from app.core.identity.models import Principal
+from app.lean_response import Response
 from app.platforms.tribble import merchants
 from app.platforms.tribble.errors import request_id_of
 from app.platforms.tribble.pagination import ListQuery, apply

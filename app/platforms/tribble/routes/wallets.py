@@ -6,11 +6,12 @@ import json
 import sqlite3
 from typing import Annotated
 
-from litestar import Response, get, post
+from litestar import get, post
 from litestar.params import HeaderParameter, QueryParameter
 
 from app.core.clock import iso
 from app.core.identity.models import Principal
+from app.lean_response import Response
 from app.platforms.tribble import payments
 from app.platforms.tribble.pagination import ListQuery, apply
 from app.platforms.tribble.render import amount, new_id, wallet_id
