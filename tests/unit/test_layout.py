@@ -214,8 +214,7 @@ NOT_YET: dict[str, set[str]] = {
     "sql": set(),
     "long": set(),
 }
-KNOWN_CIRCLES: list[list[str]] = [
-]
+KNOWN_CIRCLES: list[list[str]] = []
 
 
 def per_platform(check: str) -> list[object]:
