@@ -1,9 +1,11 @@
 """One HTTP request served with the journal recording it and a fault rule (maybe) applied.
 
-``app.edge`` calls ``serve_observed`` only when the sandbox has a journal or a fault applies; the
-plain path stays as short as before. Recording is raw (local variables: the body as sent, the status,
-the response's header pairs); one tuple joins the ring when the request is over, dropped ones too.
-Requests to the journal's own API (``/_sandbox/requests``) are not recorded.
+With the journal on and no fault, ``app.edge`` records a request with an ``HttpRecorder`` itself
+(its ``send``, and ``receive`` for a method with a body, wrap the server's); with fault rules or an
+``X-Sandbox-Fault`` header it calls ``serve_observed``, which applies the rule through the same
+recorder. Recording is raw (the body as sent, the status, the response's header pairs); one tuple
+joins the ring when the request is over, dropped ones too. Requests to the journal's own API
+(``/_sandbox/requests``) are not recorded.
 """
 
 from __future__ import annotations
