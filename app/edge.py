@@ -83,7 +83,7 @@ def edge_layer(
 ) -> ASGIApp:
     """Wrap Litestar's ASGI handler (``app.asgi_handler``) in the request edge described above."""
     from app.sandbox.faults import parse_one_off
-    from app.sandbox.observed_http import UNJOURNALED, HttpRecorder, serve_observed
+    from app.sandbox.observed_http import HttpRecorder, journaled, serve_observed
     from app.sandbox.observed_ws import serve_websocket
 
     with_cors: ASGIApp | None = CORSMiddleware(app=app, config=cors) if cors is not None else None
@@ -127,7 +127,16 @@ def edge_layer(
                 sandbox.touch()
         if sandbox is not None:  # resolved once: the route's sandbox_for reads it from the scope
             scope["paysandbox.sandbox"] = sandbox  # type: ignore[typeddict-unknown-key]
-        if sandbox is None or (sandbox.journal is None and not sandbox.faults.rules and fault is None):
+        path = scope["path"]  # read before Litestar may rewrite it
+        if (
+            sandbox is None
+            or (
+                not sandbox.faults.rules
+                and fault is None
+                # journaled() asked only of /_ paths: every other path joins the journal, with no call
+                and (sandbox.journal is None or (path[1:2] == "_" and not journaled(path)))
+            )
+        ):
 
             def send_with_id(message: Message) -> Awaitable[None]:
                 # Not a coroutine: it returns the server's own send to await (one coroutine per send).
@@ -140,10 +149,6 @@ def edge_layer(
         journal = sandbox.journal
         if journal is not None and fault is None and not sandbox.faults.rules:
             # The journal on, no fault: the recorder's send adds X-Request-ID (one send wrapper, not two).
-            path = scope["path"]  # read before Litestar may rewrite it; the one-character slice is cached
-            if path[1:2] == "_" and path.startswith(UNJOURNALED):  # the journal's own API: not recorded
-                await inner(scope, receive, HttpRecorder(send, receive, id_header, 0.0, None).send)
-                return
             recorder = HttpRecorder(send, receive, id_header, sandbox.clock.time(), None)
             try:
                 await inner(scope, recorder.receiver(scope), recorder.send)

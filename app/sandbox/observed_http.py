@@ -30,6 +30,12 @@ _EXPLAIN = EXPLAIN_HEADER.lower().encode("latin-1")
 _BODILESS = frozenset(("GET", "HEAD", "OPTIONS"))
 
 
+def journaled(path: str) -> bool:
+    """Whether a request to ``path`` joins the journal: the journal's own API never does (the
+    one-character slice is a cached string, so other paths pay one compare)."""
+    return path[1:2] != "_" or not path.startswith(UNJOURNALED)
+
+
 class HttpRecorder:
     """One request's raw record: the server's ``send`` (and ``receive``) wrapped, the tuple kept at the end.
 
@@ -162,7 +168,7 @@ async def serve_observed(
             receiver = recorder.receiver(scope)
             await _apply(rule, app, scope, receiver, send, recorder.send, recorder.lost, paths, explain or "", rng)
     finally:
-        if journal is not None and not (path[1:2] == "_" and path.startswith(UNJOURNALED)):
+        if journal is not None and journaled(path):
             routed: bool | None = "route_handler" in scope
             if rule is not None and not routed and rule.action != "delay" and rule.when != "after":
                 routed = None  # a fault answered before routing: whether a route fits is unknown, not "no"
