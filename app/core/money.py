@@ -118,15 +118,26 @@ def parse_amount(value: object, currency: str, *, positive: bool = True) -> int:
     return minor
 
 
+# Per exponent: 10 ** exponent, the divisor of ``to_float``.
+_DIVISORS: dict[str, int] = {code: 10**exp for code, exp in EXPONENTS.items()}
+
+
 def to_decimal(minor: int, currency: str) -> Decimal:
     """Exact major-unit Decimal: 12345 USD -> Decimal('123.45'); 500 JPY -> Decimal('500')."""
-    exp = exponent(currency)
-    return _CTX.divide(Decimal(minor), Decimal(10) ** exp).quantize(Decimal(1).scaleb(-exp), context=_CTX)
+    return Decimal(minor).scaleb(-exponent(currency), _CTX)
 
 
 def to_float(minor: int, currency: str) -> float:
-    """Major units as a float, for platforms whose contracts use JSON numbers."""
-    return float(to_decimal(minor, currency))
+    """Major units as a float, for platforms whose contracts use JSON numbers.
+
+    ``minor / 10 ** exponent``: Python's int division is correctly rounded, so this is the float
+    nearest the exact amount, the same float as ``float(to_decimal(...))`` without the Decimal
+    (tests/unit/test_money.py checks the two agree).
+    """
+    divisor = _DIVISORS.get(currency)
+    if divisor is None:
+        divisor = _DIVISORS[normalize_currency(currency)]
+    return minor / divisor
 
 
 def format_amount(minor: int, currency: str) -> str:

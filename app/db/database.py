@@ -79,7 +79,14 @@ class WriterStats:
     commit_seconds: float = 0.0  # of which in COMMIT
 
 
-def _settle(results: list[tuple[asyncio.Future[Any], Any, BaseException | None]]) -> None:
+Settled = list[tuple[asyncio.Future[Any], Any, BaseException | None]]
+
+
+def _settle(results: Settled, before: Callable[[], None] | None = None) -> None:
+    """Resolve futures on their loop; ``before`` runs first (it ends the loop's read snapshot, so
+    whatever resumes after a commit or a reader's answer reads at least that new state)."""
+    if before is not None:
+        before()
     for future, value, error in results:
         if future.done():
             continue
@@ -89,10 +96,15 @@ def _settle(results: list[tuple[asyncio.Future[Any], Any, BaseException | None]]
             future.set_result(value)
 
 
-def _settle_soon(loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any], outcome: tuple[Any, Any]) -> None:
+def _settle_soon(
+    loop: asyncio.AbstractEventLoop,
+    future: asyncio.Future[Any],
+    outcome: tuple[Any, Any],
+    before: Callable[[], None] | None = None,
+) -> None:
     """Hand one ``(value, error)`` back to ``future``'s loop (nothing to do once that loop has closed)."""
     with contextlib.suppress(RuntimeError):
-        loop.call_soon_threadsafe(_settle, [(future, outcome[0], outcome[1])])
+        loop.call_soon_threadsafe(_settle, [(future, outcome[0], outcome[1])], before)
 
 
 class Writer:
@@ -117,6 +129,7 @@ class Writer:
         self._startup_error: BaseException | None = None
         self._closed = False
         self.checkpointer: Checkpointer | None = None  # started on the writer thread
+        self.before_settle: Callable[[], None] | None = None  # on the loop, before results resume anyone
 
     def start(self) -> None:
         self._thread.start()
@@ -189,7 +202,7 @@ class Writer:
             result: tuple[Any, BaseException | None] = (job.fn(conn), None)
         except BaseException as exc:
             result = (None, exc)
-        _settle_soon(job.loop, job.future, result)
+        _settle_soon(job.loop, job.future, result, self.before_settle)
 
     def _run_batch(self, conn: sqlite3.Connection, batch: list[_Job]) -> None:
         outcomes: list[tuple[_Job, Any, BaseException | None]] = []
@@ -229,15 +242,13 @@ class Writer:
         self.stats.max_batch = max(self.stats.max_batch, len(batch))
         self._deliver(outcomes)
 
-    @staticmethod
-    def _deliver(outcomes: list[tuple[_Job, Any, BaseException | None]]) -> None:
-        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Any, BaseException | None]]]
-        by_loop = {}
+    def _deliver(self, outcomes: list[tuple[_Job, Any, BaseException | None]]) -> None:
+        by_loop: dict[asyncio.AbstractEventLoop, Settled] = {}
         for job, value, error in outcomes:
             by_loop.setdefault(job.loop, []).append((job.future, value, error))
         for loop, results in by_loop.items():
             with contextlib.suppress(RuntimeError):  # loop already closed
-                loop.call_soon_threadsafe(_settle, results)
+                loop.call_soon_threadsafe(_settle, results, self.before_settle)
 
 
 ReadJob = tuple[Callable[[sqlite3.Connection], Any], "asyncio.Future[Any]", asyncio.AbstractEventLoop]
@@ -258,6 +269,7 @@ class Readers:
         self._lock = threading.Lock()
         self._idle = threading.Semaphore(0)  # released by a thread each time it waits for work
         self._closed = False
+        self.before_settle: Callable[[], None] | None = None  # on the loop, before results resume anyone
 
     def _grow(self) -> None:
         """One more reader thread, up to ``count``: threads start when reads find none idle (as in
@@ -306,7 +318,7 @@ class Readers:
                         conn.execute("COMMIT")
                 except BaseException as exc:
                     outcome = (None, exc)
-                _settle_soon(loop, future, outcome)
+                _settle_soon(loop, future, outcome, self.before_settle)
         finally:
             if conn is not None:
                 conn.close()
@@ -343,8 +355,10 @@ class Database:
             apply_migrations(conn)
         finally:
             conn.close()
+        self.writer.before_settle = self._end_snapshot
         self.writer.start()
         self._readers = Readers(self.path, self._read_connections)
+        self._readers.before_settle = self._end_snapshot
         self.opened = True
 
     def close(self) -> None:
@@ -402,13 +416,23 @@ class Database:
         return conn
 
     def peek(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``fn(conn)`` right here, on this thread's own read-only connection, in one read transaction.
+        """Run ``fn(conn)`` right here, on this thread's own read-only connection, in a read snapshot.
 
         For the request path's O(1) reads (an account by id, a newest entry, a user row): an indexed
         lookup costs a few microseconds, far less than handing it to a reader thread and back
         (a queue put, a thread wake-up, ``call_soon_threadsafe``). Anything that scans (statements,
         lists, exports) goes through ``read`` so it never holds the event loop.
+
+        On an event loop thread every peek of one loop iteration shares one read transaction (the
+        snapshot): the first opens it, the end of the iteration closes it, and so does every
+        hand-back of a write's or a reader's result, before the awaiting code resumes. So a read
+        never sees older data than a commit or a read its caller has already awaited, and a request
+        pays for starting a read transaction (a lock on the WAL index) about once per iteration, not
+        once per lookup. Off a loop (scripts, the CLI) each call is its own transaction.
         """
+        conn = self._snapshot()
+        if conn is not None:
+            return fn(conn)
         conn = self._inline_connection()
         conn.execute("BEGIN")
         try:
@@ -416,17 +440,41 @@ class Database:
         finally:
             conn.execute("COMMIT")
 
-    def lookup(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        """One row by a key (primary or unique index) read inline; never for a scan.
+    def _snapshot(self) -> sqlite3.Connection | None:
+        """This thread's connection inside the current loop iteration's read snapshot; None off a loop."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return None
+        inline = self._inline
+        held = getattr(inline, "loop", None)
+        if held is loop:
+            return inline.conn  # type: ignore[no-any-return]
+        if held is not None:  # a loop that closed before its iteration ended (tests run one loop after another)
+            self._end_snapshot(inline)
+        conn = self._inline_connection()
+        conn.execute("BEGIN")
+        inline.loop = loop
+        loop.call_soon(self._end_snapshot, inline)
+        return conn
 
-        One statement is its own read transaction (the connection is in autocommit mode), so no
-        BEGIN/COMMIT around it: each sqlite3 call hands the GIL to the writer thread and back.
-        """
-        return self._inline_connection().execute(sql, params).fetchone()
+    def _end_snapshot(self, inline: threading.local | None = None) -> None:
+        """Close this thread's read snapshot, if open (the next peek starts a fresh one)."""
+        inline = self._inline if inline is None else inline
+        if getattr(inline, "loop", None) is not None:
+            inline.loop = None
+            with contextlib.suppress(sqlite3.Error):  # the connection closed with the database
+                inline.conn.execute("COMMIT")
+
+    def lookup(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        """One row by a key (primary or unique index) read inline, in the loop's snapshot; never for a scan."""
+        conn = self._snapshot() or self._inline_connection()
+        return conn.execute(sql, params).fetchone()  # type: ignore[no-any-return]
 
     def lookup_all(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        """The few rows of one owner by an index (a user's accounts), inline, one statement."""
-        return self._inline_connection().execute(sql, params).fetchall()
+        """The few rows of one owner by an index (a user's accounts), inline, in the loop's snapshot."""
+        conn = self._snapshot() or self._inline_connection()
+        return conn.execute(sql, params).fetchall()
 
     async def fetchone(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
         return await self.read(lambda c: c.execute(sql, params).fetchone())

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.core.errors import ValidationFailed
 from app.core.money import (
@@ -118,6 +120,23 @@ def test_formatting() -> None:
     assert to_decimal(12345, "USD") == Decimal("123.45")
     assert to_float(12345, "USD") == 123.45
     assert to_float(10, "JPY") == 10.0
+
+
+_DECIMAL_CTX = Context(prec=60)
+
+
+@given(st.integers(min_value=-(10**17), max_value=10**17), st.sampled_from(sorted(EXPONENTS)))
+def test_the_fast_renderings_equal_the_exact_decimal_ones(minor: int, currency: str) -> None:
+    """to_float divides ints and to_decimal scales: each must equal what the Decimal definition gives."""
+    exp = EXPONENTS[currency]
+    exact = _DECIMAL_CTX.divide(Decimal(minor), Decimal(10) ** exp).quantize(
+        Decimal(1).scaleb(-exp), context=_DECIMAL_CTX
+    )
+    assert to_decimal(minor, currency) == exact
+    assert str(to_decimal(minor, currency)) == str(exact)
+    assert format_amount(minor, currency) == f"{exact:f}"
+    assert to_float(minor, currency) == float(exact)
+    assert to_float(minor, currency.lower()) == float(exact)
 
 
 def test_apply_rate_half_even() -> None:

@@ -14,11 +14,12 @@ many times on a plain connection (the seeder), otherwise every savepoint is its 
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
+
+import msgspec
 
 from app.core.errors import (
     AccountUnavailable,
@@ -141,7 +142,7 @@ def replay_in(conn: sqlite3.Connection, key: str, fingerprint: str) -> Journal |
         raise mismatch(key, fingerprint_differences(row[0] or "", fingerprint))
     journal = journal_by_key_in(conn, key)
     assert journal is not None
-    return dataclasses.replace(journal, replayed=True)
+    return msgspec.structs.replace(journal, replayed=True)
 
 
 # -- diagnosis of a refused UPDATE --------------------------------------------------------------
@@ -283,5 +284,5 @@ def post_legs_in(
     )
     journal = Journal(journal_id, type, receipt, description, now, key, metadata or {}, entries)
     if on_posted is not None:
-        journal = dataclasses.replace(journal, extra=on_posted(conn, journal))
+        journal = msgspec.structs.replace(journal, extra=on_posted(conn, journal))
     return journal
