@@ -1,5 +1,5 @@
-"""What a request's scope says, read without Litestar: its workspace's sandbox, a raw query
-parameter, the user of the JWT it carries, the X-Request-ID a response leaves with. The edge and the
+"""What a request's scope says, read without Litestar: its workspace's sandbox, a header, a raw
+query parameter, the user of the JWT it carries, the X-Request-ID a response leaves with. The edge and the
 journals ask."""
 
 from __future__ import annotations
@@ -27,6 +27,16 @@ async def sandbox_named(registry: SandboxRegistry | None, name: str | None) -> S
         return await registry.get(name)
     except Exception:  # unknown or invalid workspace: the route's sandbox_for refuses it in its envelope
         return None
+
+
+def header_value(scope: Scope, name: bytes) -> str:
+    """A request header's first value ('' when absent), straight from the scope's pairs: no
+    ``Headers`` multidict per request. ``name`` in lower case, as servers hand header names over
+    (the edge reads its headers the same way)."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")  # type: ignore[no-any-return]
+    return ""
 
 
 def query_value(query: bytes, key: bytes) -> str | None:

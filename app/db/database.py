@@ -82,11 +82,7 @@ class WriterStats:
 Settled = list[tuple[asyncio.Future[Any], Any, BaseException | None]]
 
 
-def _settle(results: Settled, before: Callable[[], None] | None = None) -> None:
-    """Resolve futures on their loop; ``before`` runs first (it ends the loop's read snapshot, so
-    whatever resumes after a commit or a reader's answer reads at least that new state)."""
-    if before is not None:
-        before()
+def _settle(results: Settled) -> None:
     for future, value, error in results:
         if future.done():
             continue
@@ -96,15 +92,10 @@ def _settle(results: Settled, before: Callable[[], None] | None = None) -> None:
             future.set_result(value)
 
 
-def _settle_soon(
-    loop: asyncio.AbstractEventLoop,
-    future: asyncio.Future[Any],
-    outcome: tuple[Any, Any],
-    before: Callable[[], None] | None = None,
-) -> None:
+def _settle_soon(loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any], outcome: tuple[Any, Any]) -> None:
     """Hand one ``(value, error)`` back to ``future``'s loop (nothing to do once that loop has closed)."""
     with contextlib.suppress(RuntimeError):
-        loop.call_soon_threadsafe(_settle, [(future, outcome[0], outcome[1])], before)
+        loop.call_soon_threadsafe(_settle, [(future, outcome[0], outcome[1])])
 
 
 class Writer:
@@ -129,7 +120,9 @@ class Writer:
         self._startup_error: BaseException | None = None
         self._closed = False
         self.checkpointer: Checkpointer | None = None  # started on the writer thread
-        self.before_settle: Callable[[], None] | None = None  # on the loop, before results resume anyone
+        # Transactions committed so far (and exclusive jobs run), counted before their callers hear
+        # of them: an inline read snapshot older than the count is never reused (Database.peek).
+        self.commits = 0
 
     def start(self) -> None:
         self._thread.start()
@@ -202,7 +195,8 @@ class Writer:
             result: tuple[Any, BaseException | None] = (job.fn(conn), None)
         except BaseException as exc:
             result = (None, exc)
-        _settle_soon(job.loop, job.future, result, self.before_settle)
+        self.commits += 1
+        _settle_soon(job.loop, job.future, result)
 
     def _run_batch(self, conn: sqlite3.Connection, batch: list[_Job]) -> None:
         outcomes: list[tuple[_Job, Any, BaseException | None]] = []
@@ -232,6 +226,7 @@ class Writer:
             with contextlib.suppress(Exception):
                 conn.execute("ROLLBACK")
             outcomes = [(job, None, exc) for job, _, _ in outcomes]
+        self.commits += 1
         if self.checkpointer is not None:
             self.checkpointer.nudge()
         done = time.perf_counter()
@@ -248,7 +243,7 @@ class Writer:
             by_loop.setdefault(job.loop, []).append((job.future, value, error))
         for loop, results in by_loop.items():
             with contextlib.suppress(RuntimeError):  # loop already closed
-                loop.call_soon_threadsafe(_settle, results, self.before_settle)
+                loop.call_soon_threadsafe(_settle, results)
 
 
 ReadJob = tuple[Callable[[sqlite3.Connection], Any], "asyncio.Future[Any]", asyncio.AbstractEventLoop]
@@ -269,7 +264,6 @@ class Readers:
         self._lock = threading.Lock()
         self._idle = threading.Semaphore(0)  # released by a thread each time it waits for work
         self._closed = False
-        self.before_settle: Callable[[], None] | None = None  # on the loop, before results resume anyone
 
     def _grow(self) -> None:
         """One more reader thread, up to ``count``: threads start when reads find none idle (as in
@@ -318,7 +312,7 @@ class Readers:
                         conn.execute("COMMIT")
                 except BaseException as exc:
                     outcome = (None, exc)
-                _settle_soon(loop, future, outcome, self.before_settle)
+                _settle_soon(loop, future, outcome)
         finally:
             if conn is not None:
                 conn.close()
@@ -355,10 +349,8 @@ class Database:
             apply_migrations(conn)
         finally:
             conn.close()
-        self.writer.before_settle = self._end_snapshot
         self.writer.start()
         self._readers = Readers(self.path, self._read_connections)
-        self._readers.before_settle = self._end_snapshot
         self.opened = True
 
     def close(self) -> None:
@@ -423,12 +415,14 @@ class Database:
         (a queue put, a thread wake-up, ``call_soon_threadsafe``). Anything that scans (statements,
         lists, exports) goes through ``read`` so it never holds the event loop.
 
-        On an event loop thread every peek of one loop iteration shares one read transaction (the
-        snapshot): the first opens it, the end of the iteration closes it, and so does every
-        hand-back of a write's or a reader's result, before the awaiting code resumes. So a read
-        never sees older data than a commit or a read its caller has already awaited, and a request
-        pays for starting a read transaction (a lock on the WAL index) about once per iteration, not
-        once per lookup. Off a loop (scripts, the CLI) each call is its own transaction.
+        On an event loop thread the peeks of one loop iteration share one read transaction (the
+        snapshot): the first opens it, the end of the iteration closes it, and a peek after the
+        writer has committed anything since it opened starts a fresh one (``Writer.commits`` counts
+        commits before their callers hear of them). So a read never sees older data than a write
+        anyone has already been told of, and a request pays for starting a read transaction (a lock
+        on the WAL index) about once per iteration, not once per lookup. A commit from outside this
+        process shows from the next iteration on. Off a loop (scripts, the CLI) each call is its own
+        transaction.
         """
         conn = self._snapshot()
         if conn is not None:
@@ -448,19 +442,22 @@ class Database:
             return None
         inline = self._inline
         held = getattr(inline, "loop", None)
-        if held is loop:
+        commits = self.writer.commits  # read before the snapshot starts: it is at least this new
+        if held is loop and inline.commits == commits:
             return inline.conn  # type: ignore[no-any-return]
-        if held is not None:  # a loop that closed before its iteration ended (tests run one loop after another)
+        if held is not None:  # the writer committed since, or a loop closed before its iteration ended
             self._end_snapshot(inline)
         conn = self._inline_connection()
         conn.execute("BEGIN")
         inline.loop = loop
-        loop.call_soon(self._end_snapshot, inline)
+        inline.commits = commits
+        if held is not loop:
+            loop.call_soon(self._end_snapshot, inline)
         return conn
 
-    def _end_snapshot(self, inline: threading.local | None = None) -> None:
+    @staticmethod
+    def _end_snapshot(inline: threading.local) -> None:
         """Close this thread's read snapshot, if open (the next peek starts a fresh one)."""
-        inline = self._inline if inline is None else inline
         if getattr(inline, "loop", None) is not None:
             inline.loop = None
             with contextlib.suppress(sqlite3.Error):  # the connection closed with the database

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,6 +61,22 @@ async def test_an_awaited_write_is_visible_to_the_next_read(db: Database) -> Non
     for n in range(2, 40):
         await db.write(lambda c, n=n: c.execute("UPDATE sandbox_state SET value = ? WHERE key = 'k'", (f"v{n}",)))
         assert _value(db) == f"v{n}"
+
+
+async def test_a_write_committed_while_the_loop_waited_on_another_thread_is_visible_at_once(db: Database) -> None:
+    """What a test client with a blocking portal does: this loop's iteration spans another loop's write."""
+    assert _value(db) == "v1"
+
+    def write_elsewhere() -> None:
+        async def write() -> None:
+            await db.write(lambda c: c.execute("UPDATE sandbox_state SET value = 'v2' WHERE key = 'k'"))
+
+        asyncio.run(write())
+
+    thread = threading.Thread(target=write_elsewhere)
+    thread.start()
+    thread.join()  # blocks this loop: no iteration ends in between
+    assert _value(db) == "v2"
 
 
 async def test_a_readers_answer_is_never_newer_than_the_next_inline_read(db: Database) -> None:

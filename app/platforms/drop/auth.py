@@ -16,6 +16,7 @@ from app.core.errors import Unauthorized
 from app.core.identity.models import Principal, User
 from app.lean_response import Response
 from app.platforms.drop.errors import forbidden, unauthorized
+from app.request_scope import header_value
 from app.runtime import Sandbox
 
 COOKIE = "drop_token"
@@ -25,10 +26,11 @@ PLATFORM = "drop"
 
 def token_of(request: Request[Any, Any, Any]) -> str | None:
     """The session token: the cookie first, else ``Authorization: Bearer``."""
-    cookie = request.cookies.get(COOKIE)
-    if cookie:
-        return cookie
-    header = request.headers.get("authorization", "")
+    if header_value(request.scope, b"cookie"):
+        cookie = request.cookies.get(COOKIE)
+        if cookie:
+            return cookie
+    header = header_value(request.scope, b"authorization")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()

@@ -15,6 +15,7 @@ from litestar import Request
 from app.core.identity.models import User
 from app.platforms.nivo.errors import NivoError
 from app.registry import SandboxDep
+from app.request_scope import header_value
 from app.runtime import Sandbox
 
 USER_ADMIN_SCOPE = "user_admin"
@@ -53,7 +54,7 @@ def client_ip(request: Request[Any, Any, Any]) -> str:
 
 
 async def _authenticate(request: Request[Any, Any, Any], sandbox: Sandbox) -> NivoCaller:
-    header = request.headers.get("authorization", "")
+    header = header_value(request.scope, b"authorization")
     if not header.lower().startswith("bearer ") or not header[7:].strip():
         raise NivoError("UNAUTHORIZED", "Missing or invalid authorization token")
     principal = await sandbox.identity.verify_access(header[7:].strip())

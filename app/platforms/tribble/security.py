@@ -14,7 +14,6 @@ from typing import Any
 
 import msgspec
 from litestar import Request
-from litestar.datastructures import Headers
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.clock import iso
@@ -22,6 +21,7 @@ from app.core.errors import DomainError
 from app.core.identity.models import Principal, User
 from app.platforms.tribble.errors import TribbleError, from_domain
 from app.registry import SandboxDep, sandbox_for
+from app.request_scope import header_value
 from app.runtime import Sandbox
 
 PLATFORM = "tribble"
@@ -41,8 +41,8 @@ TIER_LIMITS: dict[int, tuple[int, int, int]] = {
 ANONYMOUS_TIER = 3
 
 
-def bearer_token(headers: Any) -> str | None:
-    raw = headers.get("authorization") or ""
+def bearer_token(raw: str) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` value, None for anything else."""
     if not raw:
         return None
     parts = raw.split(None, 1)
@@ -51,11 +51,11 @@ def bearer_token(headers: Any) -> str | None:
     return None
 
 
-async def _authenticate(sandbox: Sandbox, scope: Scope, headers: Any) -> Principal | None:
+async def _authenticate(sandbox: Sandbox, scope: Scope) -> Principal | None:
     """Verify the bearer token once per request (cached in the scope)."""
     if _SCOPE_PRINCIPAL in scope:
         return scope[_SCOPE_PRINCIPAL]  # type: ignore[literal-required,no-any-return]
-    token = bearer_token(headers)
+    token = bearer_token(header_value(scope, b"authorization"))
     principal: Principal | None = None
     if token is None:
         scope[_SCOPE_AUTH_ERROR] = TribbleError("UNAUTHORIZED", "Missing or invalid authentication")  # type: ignore[literal-required]
@@ -75,7 +75,7 @@ async def provide_caller(request: Request[Any, Any, Any], sandbox: SandboxDep) -
     It takes ``sandbox`` so Litestar resolves the two one after the other: independent dependencies
     of a handler run in an anyio task group, which costs more than both lookups together.
     """
-    principal = await _authenticate(sandbox, request.scope, request.headers)
+    principal = await _authenticate(sandbox, request.scope)
     if principal is None:
         err = request.scope.get(_SCOPE_AUTH_ERROR)  # type: ignore[call-overload]
         raise err if isinstance(err, TribbleError) else TribbleError("UNAUTHORIZED", "Missing authentication")
@@ -89,8 +89,8 @@ def require_admin(user: User) -> None:
         raise TribbleError("FORBIDDEN", "Insufficient permissions", {"requiredRole": "admin"})
 
 
-def _client_ip(scope: Scope, headers: Any) -> str:
-    forwarded = headers.get("x-forwarded-for")
+def _client_ip(scope: Scope) -> str:
+    forwarded = header_value(scope, b"x-forwarded-for")
     if forwarded:
         return str(forwarded.split(",")[0].strip())
     client = scope.get("client")
@@ -161,14 +161,13 @@ def rate_limit_middleware(app: ASGIApp) -> ASGIApp:
         if limiter is None or not limiter.enabled:
             await app(scope, receive, send)
             return
-        headers = Headers.from_scope(scope)
-        principal = await _authenticate(sandbox, scope, headers)
+        principal = await _authenticate(sandbox, scope)
         if principal is not None:
             tier = max(0, min(3, principal.user.kyc_tier))
             key = f"user:{principal.user.id}"
         else:
             tier = ANONYMOUS_TIER
-            key = f"ip:{_client_ip(scope, headers)}"
+            key = f"ip:{_client_ip(scope)}"
         shown, denied = _hit_windows(limiter, key, tier)
         report = denied or shown
         assert report is not None
