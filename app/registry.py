@@ -31,6 +31,7 @@ from litestar.types import Scope
 
 from app.core.clock import iso
 from app.core.errors import Conflict, NotFound, ValidationFailed
+from app.request_scope import header_value
 from app.runtime import Sandbox
 from app.settings import Settings
 
@@ -107,11 +108,7 @@ class SandboxRegistry:
         it names a workspace): every request asks, and building Litestar's header and query
         multidicts for it cost more than the rest of a health check.
         """
-        name = ""
-        for key, value in scope["headers"]:
-            if key == _WORKSPACE_HEADER_RAW:
-                name = value.decode("latin-1")
-                break
+        name = header_value(scope, _WORKSPACE_HEADER_RAW)
         if not name:
             query: bytes = scope.get("query_string", b"")
             if b"workspace" in query:

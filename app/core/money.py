@@ -118,7 +118,7 @@ def parse_amount(value: object, currency: str, *, positive: bool = True) -> int:
     return minor
 
 
-# Per exponent: 10 ** exponent, the divisor of ``to_float``.
+# Per currency code: 10 ** its exponent, the divisor of ``to_float``.
 _DIVISORS: dict[str, int] = {code: 10**exp for code, exp in EXPONENTS.items()}
 
 
@@ -134,7 +134,7 @@ def to_float(minor: int, currency: str) -> float:
     nearest the exact amount, the same float as ``float(to_decimal(...))`` without the Decimal
     (tests/unit/test_money.py checks the two agree).
     """
-    divisor = _DIVISORS.get(currency)
+    divisor = _DIVISORS.get(currency) if type(currency) is str else None  # a list is unhashable
     if divisor is None:
         divisor = _DIVISORS[normalize_currency(currency)]
     return minor / divisor

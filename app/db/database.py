@@ -237,7 +237,8 @@ class Writer:
         self.stats.max_batch = max(self.stats.max_batch, len(batch))
         self._deliver(outcomes)
 
-    def _deliver(self, outcomes: list[tuple[_Job, Any, BaseException | None]]) -> None:
+    @staticmethod
+    def _deliver(outcomes: list[tuple[_Job, Any, BaseException | None]]) -> None:
         by_loop: dict[asyncio.AbstractEventLoop, Settled] = {}
         for job, value, error in outcomes:
             by_loop.setdefault(job.loop, []).append((job.future, value, error))

@@ -36,6 +36,14 @@ def test_unsupported_currency(bad: object) -> None:
     assert info.value.code == "unsupported_currency"
 
 
+@pytest.mark.parametrize("bad", ["XXX", "", None, 5, "US", ["USD"]])
+def test_rendering_an_unsupported_currency_is_refused(bad: object) -> None:
+    for render in (to_float, to_decimal, format_amount):
+        with pytest.raises(ValidationFailed) as info:
+            render(100, bad)  # type: ignore[arg-type]
+        assert info.value.code == "unsupported_currency"
+
+
 @pytest.mark.parametrize(
     ("value", "currency", "minor"),
     [
