@@ -2,9 +2,12 @@
 
     python -m loadtests.bare_app --port 8100          # what loadtests/bench.py starts in its own process
 
-Three routes and nothing else (no middleware, no dependency injection, no database, no auth):
+Four routes and nothing else (no middleware, no database, no auth):
 
-- ``GET /bare/json``: a small JSON object, about the size of a wallet read;
+- ``GET /bare/json``: a small JSON object, about the size of a wallet read (the ceiling of every read);
+- ``GET /bare/shape/{wallet_id}``: the same object from a handler shaped like the platforms' reads (a
+  path parameter and two chained dependencies, as Tribble's ``caller`` on ``sandbox``): no target of
+  its own, it measures what Litestar itself charges for that shape, which every r1 route pays;
 - ``POST /bare/json``: decodes a msgspec struct shaped like a money write body (``TransferIn``) and
   answers a small JSON object with 201;
 - ``/bare/ws``: a WebSocket that echoes every text frame (the ceiling of Cashier's WebSocket reads).
@@ -26,13 +29,16 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from litestar import Litestar, WebSocket, get, post, websocket
+from litestar import Litestar, Request, WebSocket, get, post, websocket
+from litestar.di import Provide
 from litestar.exceptions import WebSocketDisconnect
+from litestar.types import Scope  # at runtime: Litestar reads the dependencies' annotations
 
 BARE_TARGET = "loadtests.bare_app:create_app"
 GET_PATH = "/bare/json"
 POST_PATH = "/bare/json"
 WS_PATH = "/bare/ws"
+SHAPE_PATH = "/bare/shape/{wallet_id:str}"
 # uvicorn.run keyword arguments that name the app or its address, not how it is served.
 _PER_SERVER = ("app", "factory", "host", "port")
 
@@ -62,6 +68,19 @@ async def read_json() -> dict[str, Any]:
     return _READ
 
 
+async def _workspace(scope: Scope) -> str:
+    return "default"
+
+
+async def _caller(request: Request[Any, Any, Any], workspace: str) -> str:
+    return workspace
+
+
+@get(SHAPE_PATH, dependencies={"workspace": Provide(_workspace), "caller": Provide(_caller)})
+async def read_shaped(caller: str, workspace: str, wallet_id: str) -> dict[str, Any]:
+    return _READ
+
+
 @post(POST_PATH, status_code=201)
 async def write_json(data: TransferIn) -> Accepted:
     return Accepted(id=data.from_wallet_id, amount=data.amount, currency=data.currency)
@@ -76,8 +95,8 @@ async def echo(socket: WebSocket[Any, Any, Any]) -> None:
 
 
 def create_app() -> Litestar:
-    """The bare app (uvicorn factory). No OpenAPI schema routes either: only the three above."""
-    return Litestar(route_handlers=[read_json, write_json, echo], openapi_config=None)
+    """The bare app (uvicorn factory). No OpenAPI schema routes either: only the four above."""
+    return Litestar(route_handlers=[read_json, read_shaped, write_json, echo], openapi_config=None)
 
 
 # -- the same uvicorn flags as ``paysandbox serve`` --------------------------------------------------------

@@ -16,7 +16,9 @@ when wrk is on PATH, else the aiohttp generator; WebSockets with an aiohttp clie
 a process of its own):
 
 - ceiling: bare GET, bare POST, bare WebSocket echo; measured before the project rows and again after
-  them (the project stopped), the ratios use the mean of the two and the drift shows the noise;
+  them (the project stopped), the ratios use the mean of the two and the drift shows the noise; beside
+  them, with no target, the bare GET from a handler with the platforms' shape (a path parameter and two
+  chained dependencies): its ratio to the bare GET is what Litestar itself charges every r1 route;
 - r0: an unknown path (404) and GET /api/health;
 - r1: authenticated reads on every platform (Tribble wallet, Nivo wallet balance, T-Wallet account,
   Drop /api/auth/me as alice; Cashier get_account_balance, one WebSocket per user);
@@ -176,6 +178,14 @@ def ceiling_routes(users: Users, connections: int) -> list[Route]:
     return [
         Route(
             "bare_get", "ceiling", f"bare GET {bare_app.GET_PATH}", "bare", "http", [Template("GET", bare_app.GET_PATH)]
+        ),
+        Route(
+            "bare_shape",
+            "ceiling",
+            "bare GET /bare/shape/{id} (path param, 2 chained deps)",
+            "bare",
+            "http",
+            [Template("GET", bare_app.SHAPE_PATH.replace("{wallet_id:str}", "wallet-1"))],
         ),
         Route(
             "bare_post",
@@ -474,6 +484,12 @@ class Report:
         out.append(("ledger", Ratio("c / d64 (ledger vs plain SQL, same commit size)", value, C_D64_TARGET)))
         return out
 
+    def shape_ratio(self) -> float | None:
+        """The bare app's read with the platforms' handler shape over its plain read: what Litestar's
+        path parameter and dependency injection cost before the project runs any code of its own."""
+        shape, bare = self.ceiling("bare_shape", "per_second"), self.ceiling("bare_get", "per_second")
+        return shape / bare if shape and bare else None
+
     def failing_routes(self) -> list[str]:
         bad = [k for k, m in self.all_measurements() if m.failure_ratio > MAX_FAILURE_RATIO]
         return bad + [f"{k} (did not run)" for k in self.route_errors]
@@ -532,6 +548,10 @@ class Report:
             lines.append(
                 f"{'':9}c / d (1,000 per commit, for reference, no target): {c['per_second'] / d['per_second']:.2f}"
             )
+        shape = self.shape_ratio()
+        if shape is not None:
+            what = "Litestar's own cost of the platforms' handler shape, no target"
+            lines.append(f"{'':9}bare shape / bare GET ({what}): {shape:.2f}")
         lines += ["", f"{'':9}{'ratio':72} {'value':>7} {'target':>10}  verdict"]
         for tag, ratio in self.ratios():
             shown = f"{ratio.value:.2f}" if ratio.value is not None else "n/a"
@@ -582,6 +602,7 @@ class Report:
                 }
                 for tag, r in self.ratios()
             ],
+            "shape_ratio": self.shape_ratio(),
             "extras": self.extras,
             "check": self.check,
             "failing_routes": self.failing_routes(),

@@ -65,6 +65,7 @@ def _env(tmp_path: Path, example: Path) -> dict[str, str]:
 # Every measured row of the benchmark (loadtests/bench.py): the ceiling, then r0-r3 on the project.
 BENCH_CEILING = {
     "bare_get": "bare GET /bare/json",
+    "bare_shape": "bare GET /bare/shape/{id} (path param, 2 chained deps)",
     "bare_post": "bare POST /bare/json",
     "bare_ws": "bare WebSocket echo",
 }
@@ -113,6 +114,8 @@ def test_benchmark_quick_prints_every_row_and_ratio(tmp_path: Path) -> None:
         assert row["requests"] > 0 and row["p99_ms"] is not None, row
         assert row["generator"] == ("aiohttp-ws" if key == "r1_cashier" else generator), row
     assert figures["rows"]["r0_404"]["statuses"].keys() == {"404"}
+    assert figures["shape_ratio"] > 0
+    assert f"handler shape, no target): {figures['shape_ratio']:.2f}" in text
     assert all("writer" in figures["rows"][k]["extra"] for k in BENCH_ROWS if k.startswith("r2_"))
     assert set(figures["ledger"]) == {"c", "c_hot", "d", "d64", "d_loop"}
     # Every ratio is printed beside its target with a verdict; the verdicts themselves are not asserted.
