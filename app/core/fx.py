@@ -38,18 +38,16 @@ class FxRate:
         return _RATE_CONTEXT.divide(Decimal(1), self.rate)
 
 
-def _per_usd(conn: sqlite3.Connection, currency: str) -> Decimal:
-    row = conn.execute("SELECT per_usd FROM fx_usd_rates WHERE currency = ?", (currency,)).fetchone()
-    if row is None:
-        raise ValidationFailed(f"No FX rate for {currency}", code="unsupported_currency", currency=currency)
-    return Decimal(row[0])
-
-
 def cross_rate_in(conn: sqlite3.Connection, base: str, quote: str) -> Decimal:
     b, q = normalize_currency(base), normalize_currency(quote)
     if b == q:
         return Decimal(1)
-    rate = _RATE_CONTEXT.divide(_per_usd(conn, q), _per_usd(conn, b))
+    # Both rows in one statement (on the money path: one SQLite call, so one GIL release, not two).
+    per_usd = dict(conn.execute("SELECT currency, per_usd FROM fx_usd_rates WHERE currency IN (?, ?)", (q, b)))
+    for currency in (q, b):  # the quote's absence is reported first, as two lookups did
+        if currency not in per_usd:
+            raise ValidationFailed(f"No FX rate for {currency}", code="unsupported_currency", currency=currency)
+    rate = _RATE_CONTEXT.divide(Decimal(per_usd[q]), Decimal(per_usd[b]))
     return Decimal(f"{rate.normalize():f}")  # "0.925", "150", never "1.5E+2"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from app.core import tunables
@@ -194,14 +195,18 @@ def _month_start(now: float) -> float:
     return datetime(d.year, d.month, 1, tzinfo=UTC).timestamp()
 
 
-def _in_ngn_in(conn: sqlite3.Connection, minor: int, currency: str) -> int:
+def _in_ngn_in(conn: sqlite3.Connection, minor: int, currency: str, rates: dict[str, Decimal | None]) -> int:
+    """``minor`` of ``currency`` in NGN minor units; ``rates`` keeps each currency's rate for one check
+    (one read per currency, not per amount)."""
     if currency == "NGN" or minor == 0:
         return minor
-    try:
-        rate = cross_rate_in(conn, currency, "NGN")  # a limit check, not a conversion: no quote row
-    except ValidationFailed:  # no FX rate for this pair: count the amount as if it were NGN
-        return minor
-    return convert(minor, currency, "NGN", rate)
+    if currency not in rates:
+        try:
+            rates[currency] = cross_rate_in(conn, currency, "NGN")  # a limit check, not a conversion: no quote row
+        except ValidationFailed:  # no FX rate for this pair: count the amount as if it were NGN
+            rates[currency] = None
+    rate = rates[currency]
+    return minor if rate is None else convert(minor, currency, "NGN", rate)
 
 
 def _usage_in(
@@ -209,11 +214,12 @@ def _usage_in(
 ) -> tuple[int, int, int, int]:
     """(today's total, this month's total, today's count, this payment), all in NGN minor units."""
     day_total = month_total = day_count = 0
+    rates: dict[str, Decimal | None] = {}
     for row_currency, month_sum, day_sum, count in store.month_totals(conn, user_id, month_start, day_start):
-        month_total += _in_ngn_in(conn, int(month_sum), row_currency)
-        day_total += _in_ngn_in(conn, int(day_sum), row_currency)
+        month_total += _in_ngn_in(conn, int(month_sum), row_currency, rates)
+        day_total += _in_ngn_in(conn, int(day_sum), row_currency, rates)
         day_count += int(count)
-    return day_total, month_total, day_count, _in_ngn_in(conn, minor, currency)
+    return day_total, month_total, day_count, _in_ngn_in(conn, minor, currency, rates)
 
 
 async def check_limits(sandbox: Sandbox, user_id: int, tier: int, minor: int, currency: str) -> None:
