@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.clock import SandboxClock, iso
+from app.core.json_text import json_text
 from app.db.database import Database
 
 log = logging.getLogger("paysandbox.events")
@@ -72,9 +73,7 @@ class EventBus:
         """Write the event to the log inside the caller's write job (so it commits, or rolls back, with
         the change it reports); ``dispatch`` it once that job has committed."""
         event.created_at = event.created_at or iso(self.clock.time())
-        payload = json.dumps(
-            {"data": event.data, "also_users": list(event.also_users)}, separators=(",", ":"), default=str
-        )
+        payload = json_text({"data": event.data, "also_users": list(event.also_users)})
         cur = conn.execute(
             "INSERT INTO events (type, user_id, platform, data, created_at) VALUES (?, ?, ?, ?, ?)",
             (event.type, event.user_id, event.platform, payload, event.created_at),

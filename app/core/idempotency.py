@@ -17,6 +17,7 @@ from typing import Any
 
 from app.core.clock import iso
 from app.core.errors import IdempotencyMismatch
+from app.core.json_text import json_text
 
 
 def _canonical(request: dict[str, Any]) -> str:
@@ -69,7 +70,7 @@ def remember_in(
             key,
             request_hash(request),
             _canonical(request),
-            json.dumps(response, separators=(",", ":"), default=str),
+            json_text(response),
             iso(now) if now is not None else "",
         ),
     )

@@ -14,7 +14,6 @@ many times on a plain connection (the seeder), otherwise every savepoint is its 
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -29,6 +28,7 @@ from app.core.errors import (
     NotFound,
     ValidationFailed,
 )
+from app.core.json_text import json_text
 from app.core.ledger.journals import journal_by_key_in
 from app.core.ledger.models import CREDIT, DEBIT, Entry, Journal, Leg, receipt_code
 
@@ -234,7 +234,7 @@ def post_legs_in(
     """The posting itself, for callers that validated ``legs`` and hold a savepoint (it may raise midway)."""
     execute = conn.execute
     description = description or ""
-    meta_text = json.dumps(metadata, separators=(",", ":"), default=str) if metadata else "{}"
+    meta_text = json_text(metadata) if metadata else "{}"
     if key is None:
         cur = execute(INSERT_JOURNAL_SQL, (type, description, now, None, None, meta_text))
     else:

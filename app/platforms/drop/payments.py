@@ -22,6 +22,7 @@ import msgspec
 from app.core.errors import IdempotencyMismatch
 from app.core.events import Event
 from app.core.identity.models import User
+from app.core.json_text import json_text
 from app.core.ledger.models import Journal, Leg
 from app.platforms.drop import corridors, render
 from app.platforms.drop.errors import DropError, bad_request, field_error, not_found
@@ -187,7 +188,7 @@ async def create_remittance(
             journal_id=journal.id,
             request_key=request_key,
             request_summary=summary,
-            response=json.dumps(tx.body),
+            response=json_text(tx.body),
             now=tx.now,
         )
 
@@ -288,7 +289,7 @@ async def create_qr_payment(
             journal_id=journal.id,
             request_key=request_key,
             request_summary=summary,
-            response=json.dumps(body),
+            response=json_text(body),
             now=now,
         )
         message = f"{customer} paid {render.amount(amount, NOK):.2f} NOK"

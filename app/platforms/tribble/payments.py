@@ -12,6 +12,7 @@ import msgspec
 
 from app.core.clock import iso
 from app.core.errors import InsufficientFunds
+from app.core.json_text import json_text
 from app.core.ledger.models import Journal, Leg
 from app.lean_response import Response
 from app.platforms.tribble import events, merchants, risk
@@ -49,7 +50,7 @@ async def record_blocked(
     sandbox: Sandbox, base: dict[str, Any], assessment: risk.Assessment, stored: dict[str, Any]
 ) -> None:
     def run(conn: sqlite3.Connection) -> None:
-        insert_row(conn, {**base, "status": "BLOCKED", "response": json.dumps(stored)}, assessment)
+        insert_row(conn, {**base, "status": "BLOCKED", "response": json_text(stored)}, assessment)
 
     try:
         await sandbox.db.write(run)
@@ -60,7 +61,7 @@ async def record_blocked(
 def insert_row(conn: sqlite3.Connection, values: dict[str, Any], assessment: risk.Assessment) -> None:
     values = {
         **values,
-        "fraud": json.dumps(assessment.as_dict()),
+        "fraud": json_text(assessment.as_dict()),
         "fraud_score": assessment.score,
         "risk_level": assessment.level,
         "decision": assessment.decision,
@@ -118,7 +119,7 @@ def _wallet_payment_row(base: dict[str, Any], stored: dict[str, Any]) -> dict[st
         "completed_at": base["created_at"],
         "processor_status": "success",
         "processor_message": "Transaction completed successfully",
-        "response": json.dumps(stored),
+        "response": json_text(stored),
     }
 
 

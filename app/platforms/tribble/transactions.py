@@ -18,6 +18,7 @@ from litestar import Request
 from app.core.clock import iso
 from app.core.errors import DomainError
 from app.core.identity.models import Principal, User
+from app.core.json_text import json_text
 from app.core.ledger.models import Account
 from app.core.money import parse_amount
 from app.lean_response import Response
@@ -147,7 +148,7 @@ def _base_row(
         "amount": minor,
         "currency": currency,
         "description": data.description,
-        "metadata": json.dumps(data.metadata),
+        "metadata": json_text(data.metadata),
         "device_id": device_id,
         "ip": ip,
         "country": country,
@@ -211,7 +212,7 @@ async def _pay_by_card(
         "status": "PROCESSING",
         "processor_charge_id": charge_id,
         "processor_status": "pending",
-        "response": json.dumps(stored),
+        "response": json_text(stored),
     }
 
     def run(conn: sqlite3.Connection) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import Annotated
 
@@ -11,6 +10,7 @@ from litestar.params import HeaderParameter, QueryParameter
 
 from app.core.clock import iso
 from app.core.identity.models import Principal
+from app.core.json_text import json_text
 from app.lean_response import Response
 from app.platforms.tribble import payments
 from app.platforms.tribble.pagination import ListQuery, apply
@@ -110,7 +110,7 @@ async def fund_wallet(
     stored = {"request": fingerprint, "status": 201, "body": payments.to_builtins(body)}
 
     user_id = caller.user.id
-    response = json.dumps(stored)
+    response = json_text(stored)
 
     def insert(conn: sqlite3.Connection) -> None:
         store.insert_fund(
